@@ -1,0 +1,12 @@
+/**
+ * The module registry: every playbook key that maps to a module folder. Adding a module =
+ * adding its folder and one line here. Engine actions (set_fact, debug, ...) are not here.
+ */
+import type { ModuleDef } from '../src/module-api/index.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyModule = ModuleDef<any, any>;
+
+const modules: readonly AnyModule[] = [];
+
+export const moduleRegistry: ReadonlyMap<string, AnyModule> = new Map(modules.map((m) => [m.name, m]));

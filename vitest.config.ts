@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'modules/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/build-once.ts'],
     testTimeout: 20_000,
     hookTimeout: 120_000,
   },

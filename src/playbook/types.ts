@@ -21,6 +21,8 @@ export interface Play {
   /** Host pattern as written (`servers:&etcd`), may be a template. */
   readonly hosts: string;
   readonly loc: SourceLocation;
+  /** Where `hosts:` is written (for inventory pattern errors); added by the playbook loader. */
+  readonly hostsLoc?: SourceLocation;
   readonly vars: Readonly<Record<string, unknown>>;
   /** vars_files, resolved relative to the playbook, already loaded into `vars` at load time? No: kept as paths, loaded by the engine (they may be templated). */
   readonly varsFiles: readonly string[];

@@ -1,0 +1,138 @@
+/**
+ * argv -> request -> exit code. The only code that reads process.argv (via its caller) or
+ * decides exit codes. Each subcommand's work lives in its own file; this one wires commander.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { ExitCode, isK3playError } from '../errors/k3play-error.js';
+import { formatError } from '../errors/print-error.js';
+import { inventoryCommand } from './inventory-command.js';
+import { modulesCommand } from './modules-command.js';
+import { runCommand, type RunCliOptions } from './run-command.js';
+import { validateCommand } from './validate-command.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+const RUN_EXAMPLES = `
+Examples:
+  k3play run playbooks/ha-embedded.yml -i inventories/edge-site.ini
+  k3play run site.yml -i site.ini --check --diff          # show what would change, change nothing
+  k3play run site.yml -i site.ini --limit 'servers:!h3' -e k3s_version=v1.28.5+k3s1
+  k3play run site.yml -i site.ini --tags prep --forks 20 --json > run.jsonl
+
+Exit codes: 0 ok, 2 a host failed, 3 a host was unreachable, 4 invalid input, 130 interrupted.`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  // `k3play ... | head`: a closed pipe is the reader's choice, not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
+  let exitCode: number = ExitCode.ok;
+  let verbose = 0;
+  const program = new Command('k3play')
+    .description('Declarative playbooks for highly available k3s and kubeadm clusters on edge sites.')
+    .version(VERSION, '--version', 'print the version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  k3play run playbooks/node-prep.yml -i inventories/examples/edge-site.ini --check --diff
+  k3play validate playbooks/ha-embedded.yml -i inventories/examples/edge-site.ini
+  k3play inventory -i inventories/examples/edge-site.ini --graph
+  k3play inventory -i inventories/examples/edge-site.ini --explain h1 k3s_version
+  k3play modules file
+
+Run "k3play help <command>" for a command's options.`,
+    );
+
+  program
+    .command('run')
+    .description('run a playbook against an inventory')
+    .argument('<playbook>', 'playbook YAML file')
+    .requiredOption('-i, --inventory <path>', 'inventory file or directory (repeatable)', collect, [])
+    .option('-l, --limit <pattern>', "further limit hosts (pattern: names, groups, 'a:&b', 'a:!b', '~regex', @file)")
+    .option('-t, --tags <tags>', 'only run tasks with these tags (comma-separated)', collect, [])
+    .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)', collect, [])
+    .option('-e, --extra-vars <vars>', 'set variables: key=value, JSON/YAML mapping, or @file.yml (repeatable)', collect, [])
+    .option('-C, --check', 'check mode: read and plan, change nothing', false)
+    .option('-D, --diff', 'show unified diffs of file changes', false)
+    .option('-f, --forks <n>', 'hosts worked on in parallel', (v) => parsePositiveInt(v, '--forks'), 50)
+    .option('--json', 'JSON Lines events on stdout (see README "JSON output")', false)
+    .option('--no-color', 'no ANSI colors (also: NO_COLOR=1)')
+    .option('--facts-cache <dir>', 'persistent facts cache directory (gather_facts: smart)')
+    .option('--accept-new-host-keys', 'trust and record unknown SSH host keys (changed keys are always refused)', false)
+    .option('-v, --verbose', 'more output (repeat: -vvv shows stack traces)', (_v, prev: number) => prev + 1, 0)
+    .addHelpText('after', RUN_EXAMPLES)
+    .action(async (playbook: string, o: RunCliOptions) => {
+      verbose = o.verbose;
+      exitCode = await runCommand(playbook, o);
+    });
+
+  program
+    .command('validate')
+    .description('check a playbook and inventory for errors without connecting to any host')
+    .argument('<playbook>', 'playbook YAML file')
+    .option('-i, --inventory <path>', 'inventory file or directory (repeatable)', collect, [])
+    .option('-e, --extra-vars <vars>', 'variables, as for run', collect, [])
+    .option('-v, --verbose', 'more output', (_v, prev: number) => prev + 1, 0)
+    .addHelpText('after', '\nExample:\n  k3play validate playbooks/ha-embedded.yml -i inventories/examples/edge-site.ini')
+    .action(async (playbook: string, o: { inventory: string[]; extraVars: string[]; verbose: number }) => {
+      verbose = o.verbose;
+      exitCode = await validateCommand(playbook, o);
+    });
+
+  program
+    .command('inventory')
+    .description('show an inventory: hosts, groups and variables with their sources')
+    .requiredOption('-i, --inventory <path>', 'inventory file or directory (repeatable)', collect, [])
+    .addOption(new Option('--list', 'all hosts and groups as JSON (the shape of ansible-inventory --list)'))
+    .option('--graph [group]', 'the group tree')
+    .option('--host <host>', "one host's variables as JSON")
+    .option('--explain <host_var...>', 'HOST VAR: where a variable\'s value comes from, and what it overrides')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  k3play inventory -i site.ini --graph\n  k3play inventory -i site.ini --list\n  k3play inventory -i site.ini --explain h1 k3s_version',
+    )
+    .action(async (o: { inventory: string[]; list?: boolean; graph?: string | boolean; host?: string; explain?: string[] }) => {
+      exitCode = await inventoryCommand(o);
+    });
+
+  program
+    .command('modules')
+    .description('list the modules, or show the reference of one')
+    .argument('[name]', 'module name')
+    .addHelpText('after', '\nExamples:\n  k3play modules\n  k3play modules file')
+    .action(async (name: string | undefined) => {
+      exitCode = await modulesCommand(name);
+    });
+
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return ExitCode.ok;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors are invalid input.
+      return e.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
+    }
+    process.stderr.write(`${formatError(e, verbose)}\n`);
+    return isK3playError(e) ? e.exitCode : ExitCode.internal;
+  }
+}
+
+function parsePositiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer (got ${JSON.stringify(v)})`);
+  return n;
+}

@@ -1,0 +1,107 @@
+/**
+ * SshPool: one SshConnection per host for the whole run, opened lazily on first use; one
+ * bastion Client per jump host, shared by every host behind it (each target is reached through
+ * `forwardOut` on that one bastion connection); a global limit on handshakes in flight (default
+ * 8) so a fan-out to hundreds of hosts stays under sshd's MaxStartups (10:30:100) and the
+ * controller's file descriptors. known_hosts files are loaded once and shared, so a key
+ * accepted for one host is seen by the next. It owns the Clients it opens and closes them all
+ * in `closeAll`; it decides nothing about what runs on the hosts.
+ */
+import type { Duplex } from 'node:stream';
+import pLimit from 'p-limit';
+import type { Client } from 'ssh2';
+import { KnownHosts } from './known-hosts.js';
+import { connectSsh, forwardOut, openSshClient, type SshConnection, type SshDeps, type SshParams } from './ssh-connection.js';
+import type { Connection } from './types.js';
+
+export interface SshPoolOptions {
+  /** Handshakes in flight at once (default 8, below MaxStartups' first number 10). */
+  readonly maxConnecting?: number;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export class SshPool {
+  readonly #conns = new Map<string, Promise<SshConnection>>();
+  readonly #bastions = new Map<string, Promise<Client>>();
+  readonly #knownHosts = new Map<string, Promise<KnownHosts>>();
+  readonly #limit: <T>(fn: () => Promise<T>) => Promise<T>;
+  readonly #env: NodeJS.ProcessEnv | undefined;
+
+  constructor(opts: SshPoolOptions = {}) {
+    const limit = pLimit(opts.maxConnecting ?? 8);
+    this.#limit = (fn) => limit(fn);
+    this.#env = opts.env;
+  }
+
+  /** The host's connection, opened on first use; a failed open is retried on the next get. */
+  get(params: SshParams): Promise<Connection> {
+    return this.getSsh(params);
+  }
+
+  getSsh(params: SshParams): Promise<SshConnection> {
+    const key = params.host;
+    let p = this.#conns.get(key);
+    if (!p) {
+      p = this.#open(params);
+      this.#conns.set(key, p);
+      p.catch(() => this.#conns.delete(key));
+    }
+    return p;
+  }
+
+  /** Number of bastion Clients opened (one per distinct jump host). */
+  get bastionCount(): number {
+    return this.#bastions.size;
+  }
+
+  async closeAll(): Promise<void> {
+    const conns = [...this.#conns.values()];
+    const bastions = [...this.#bastions.values()];
+    this.#conns.clear();
+    this.#bastions.clear();
+    await Promise.allSettled(conns.map(async (c) => (await c).close()));
+    await Promise.allSettled(bastions.map(async (b) => (await b).end()));
+  }
+
+  async #open(params: SshParams): Promise<SshConnection> {
+    return connectSsh(params, await this.#deps(params));
+  }
+
+  async #deps(params: SshParams): Promise<SshDeps> {
+    return {
+      knownHosts: await this.#known(params.knownHostsFiles),
+      connectLimit: this.#limit,
+      openJumpSocket: (jump, address, port) => this.#jumpSocket(jump, address, port),
+      ...(this.#env ? { env: this.#env } : {}),
+    };
+  }
+
+  #known(files: readonly string[]): Promise<KnownHosts> {
+    const key = files.join('\0');
+    let k = this.#knownHosts.get(key);
+    if (!k) {
+      k = KnownHosts.load(files);
+      this.#knownHosts.set(key, k);
+    }
+    return k;
+  }
+
+  async #jumpSocket(jump: SshParams, address: string, port: number): Promise<Duplex> {
+    const bastion = await this.#bastion(jump);
+    return forwardOut(bastion, address, port);
+  }
+
+  #bastion(jump: SshParams): Promise<Client> {
+    const key = `${jump.user}@${jump.address}:${jump.port}`;
+    let b = this.#bastions.get(key);
+    if (!b) {
+      b = this.#deps(jump).then((deps) => openSshClient(jump, deps, deps.knownHosts as KnownHosts));
+      this.#bastions.set(key, b);
+      b.then(
+        (client) => client.once('close', () => this.#bastions.get(key) === b && this.#bastions.delete(key)),
+        () => this.#bastions.delete(key),
+      );
+    }
+    return b;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Identity of a process as /proc shows it: start time (field 22 of stat) and command line.
+ * A recorded pid is signalled only when both still match, so a recycled pid of an unrelated
+ * process is never killed. Reads only.
+ */
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+
+export interface ProcIdentity {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly startTime: string;
+  readonly cmdline: string[];
+}
+
+export function procIdentity(pid: number): ProcIdentity | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // rest[0] is field 3 (state); field 4 = ppid, field 22 = starttime.
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((s) => s !== '');
+    return { pid, ppid: Number(rest[1]), startTime: rest[19] ?? '', cmdline };
+  } catch {
+    return null;
+  }
+}
+
+/** True when `pid` is alive and is still the process we recorded. */
+export function isSameProcess(pid: number, startTime: string, cmdline: readonly string[]): boolean {
+  const now = procIdentity(pid);
+  if (now === null || now.startTime !== startTime) return false;
+  // A zombie has an empty cmdline; it is still ours (start time matched). A program that
+  // execs another from its argv (`ip netns exec NS unshare ...`) is still ours too.
+  if (now.cmdline.length === 0) return true;
+  const base = (s: string) => s.split('/').pop() ?? s;
+  const current = base(now.cmdline[0]!);
+  return cmdline.some((a) => base(a) === current);
+}
+
+export function isAlive(pid: number, startTime: string): boolean {
+  const now = procIdentity(pid);
+  return now !== null && now.startTime === startTime;
+}
+
+export function childrenOf(ppid: number): number[] {
+  const out: number[] = [];
+  for (const n of readdirSync('/proc')) {
+    if (!/^\d+$/.test(n)) continue;
+    const id = procIdentity(Number(n));
+    if (id && id.ppid === ppid) out.push(id.pid);
+  }
+  return out;
+}
+
+export function pidNamespace(pid: number): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The event bus between the engine and the reporters. `emit` masks each event (registered
+ * Secret values plus `extraMask()`), then hands the same masked copy to every reporter in order.
+ * A reporter that throws is reported once on stderr and never breaks the run; the others go on.
+ * `finish` awaits every reporter's flush (a failing finish is reported too) and never rejects.
+ * This file must not format anything: rendering belongs to the reporters.
+ */
+import { maskEvent } from './masker.js';
+import type { Reporter, RunEvent } from './run-event.js';
+
+export interface EventBusOptions {
+  /** Further values to mask (e.g. no_log output), read at every emit. */
+  extraMask?: () => string[];
+  /** Where reporter failures are reported; default process.stderr. */
+  errOut?: { write(s: string): unknown };
+}
+
+export interface EventBus {
+  emit(event: RunEvent): void;
+  finish(): Promise<void>;
+}
+
+export function createEventBus(reporters: Reporter[], opts: EventBusOptions = {}): EventBus {
+  const errOut = opts.errOut ?? process.stderr;
+  const failed = new Set<Reporter>();
+  let finished = false;
+
+  const report = (reporter: Reporter, what: string, err: unknown): void => {
+    if (failed.has(reporter)) return;
+    failed.add(reporter);
+    const name = reporter.constructor?.name ?? 'reporter';
+    const detail = err instanceof Error ? err.message : String(err);
+    try {
+      errOut.write(`k3play: ${name} failed in ${what}: ${detail} (output may be incomplete)\n`);
+    } catch {
+      // nowhere left to report to
+    }
+  };
+
+  return {
+    emit(event) {
+      if (finished) return;
+      const masked = maskEvent(event, opts.extraMask?.() ?? []);
+      for (const reporter of reporters) {
+        try {
+          reporter.handle(masked);
+        } catch (err) {
+          report(reporter, `handle(${event.type})`, err);
+        }
+      }
+    },
+    async finish() {
+      if (finished) return;
+      finished = true;
+      await Promise.all(
+        reporters.map(async (reporter) => {
+          try {
+            await reporter.finish();
+          } catch (err) {
+            report(reporter, 'finish()', err);
+          }
+        }),
+      );
+    },
+  };
+}

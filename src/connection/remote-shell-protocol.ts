@@ -5,7 +5,7 @@
  *
  * A command is written as
  *
- *     [base64 -d <<'K3IN_M' |] ( [cd -- DIR || exit 1] [export K='V'] eval 'SCRIPT' ) [</dev/null]
+ *     [base64 -d <<'K3IN_M' |] ( [cd -- DIR || exit 1;] [export K='V';] eval 'SCRIPT' ) [</dev/null]
  *     [base64 of stdin, 76 columns]
  *     [K3IN_M]
  *     printf '\n%s %03d\n' M "$?"; printf '\n%s\n' M >&2
@@ -59,11 +59,13 @@ export function commandBody(cmd: Command, input: Omit<FrameInput, 'stdin'> = {})
     lines.push(`export ${k}=${shellQuote(v)}`);
   }
   lines.push(`eval ${shellQuote(commandText(cmd))}`);
-  return lines.join('\n');
+  // One line: a here-doc's body starts after the next newline token, so the subshell must not
+  // contain one outside quotes (the quoted script may contain newlines freely).
+  return lines.join('; ');
 }
 
 export function frameCommand(cmd: Command, input: FrameInput = {}, marker: string = newMarker()): FramedCommand {
-  const body = `(\n${commandBody(cmd, input)}\n)`;
+  const body = `( ${commandBody(cmd, input)} )`;
   let text: string;
   if (input.stdin !== undefined && Buffer.byteLength(input.stdin) > 0) {
     const b64 = Buffer.from(input.stdin).toString('base64').replace(/.{76}/g, '$&\n');

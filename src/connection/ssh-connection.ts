@@ -319,7 +319,8 @@ export class SshConnection implements Connection {
   /** Kills the process group of a timed-out command from a fresh channel (as the same user). */
   async #killTimedOut(pgid: number, pid: number, become: BecomeSpec | undefined, dropShell: () => void): Promise<void> {
     const group = pgid > 1 ? pgid : pid;
-    const script = `kill -TERM -- -${group} 2>/dev/null || kill -TERM ${pid} 2>/dev/null; sleep 0.5; kill -KILL -- -${group} 2>/dev/null; true`;
+    // dash's kill takes no `--`: `-N` after the signal option is a process group.
+    const script = `kill -TERM -${group} 2>/dev/null || kill -TERM ${pid} 2>/dev/null; sleep 0.5; kill -KILL -${group} 2>/dev/null; true`;
     dropShell();
     try {
       const killer = await this.#openShell(become);

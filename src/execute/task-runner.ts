@@ -116,6 +116,7 @@ export async function runTaskOnHost(task: Task, h: HostRun, scope: Scope, pc: Pl
   } catch (e) {
     final = resultFromError(e, h);
   }
+  final = deferredInCheck(final, task, scope, pc, pendingBefore);
   emitResult(task, h, final, pc, noLog, pendingBefore, Date.now() - started, handler, scope);
   finishTask(task, h, scope, pc, final);
   void name;
@@ -154,6 +155,7 @@ async function runLoop(
       label = labelOf(item);
       r = resultFromError(e, h);
     }
+    r = deferredInCheck(r, task, scope, pc, pendingBefore);
     r.item = item;
     results.push(r);
     emitResult(task, h, r, pc, noLog, pendingBefore, Date.now() - itemStart, false, scope, label);
@@ -172,6 +174,18 @@ async function runLoop(
   if (items.length === 0) agg.skipped = true;
   void started;
   return agg;
+}
+
+/**
+ * Check mode: a task that fails on a host where an earlier task would have changed something
+ * usually fails only because that change was not made (a file not yet written). It cannot be
+ * checked honestly, so it is reported as skipped with the reason, not as a failure.
+ */
+function deferredInCheck(r: TaskResult, task: Task, scope: Scope, pc: PlayContext, pendingBefore: boolean): TaskResult {
+  const check = task.checkMode ?? scope.checkMode ?? pc.run.opts.check;
+  if (!check || !pendingBefore || !r.failed || r.unreachable) return r;
+  const { hint: _hint, ...rest } = r;
+  return { ...rest, failed: false, skipped: true, msg: `cannot be checked before an earlier change on this host is made: ${r.msg ?? 'it would fail now'}` };
 }
 
 function labelOf(item: unknown): string {
@@ -276,8 +290,15 @@ async function executeOnce(task: Task, h: HostRun, scope: Scope, pc: PlayContext
   }
 }
 
+/** Registered command output, as Ansible registers it: one trailing newline removed. */
 function execFields(last: { exitCode: number; stdout: string; stderr: string }): Partial<TaskResult> {
-  return { rc: last.exitCode, stdout: last.stdout, stderr: last.stderr, stdout_lines: splitLines(last.stdout), stderr_lines: splitLines(last.stderr) };
+  const stdout = chompNewline(last.stdout);
+  const stderr = chompNewline(last.stderr);
+  return { rc: last.exitCode, stdout, stderr, stdout_lines: splitLines(stdout), stderr_lines: splitLines(stderr) };
+}
+
+function chompNewline(s: string): string {
+  return s.endsWith('\n') ? s.slice(0, -1) : s;
 }
 
 function structuredCloneArgs(v: Record<string, unknown>): Record<string, unknown> {

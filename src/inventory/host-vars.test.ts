@@ -89,7 +89,7 @@ describe('explainVar', () => {
         '  overrides inventories/examples/edge-site.ini:36:1 ([all:vars])                   was "v1.28.4+k3s2"',
       ],
     ],
-    ['h4', 'k3s_role', ['k3s_role = "agent"', '  from inventories/examples/edge-site.ini:31:1 ([agents:vars])  <- wins']],
+    ['h4', 'k3s_role', ['k3s_role = "agent"', '  from inventories/examples/edge-site.ini:32:1 ([agents:vars])  <- wins']],
     ['h4', 'ansible_host', ['ansible_host = "10.231.0.14"', '  from inventories/examples/edge-site.ini:18:4 (inventory host h4)  <- wins']],
     ['h1', 'inventory_hostname', ['inventory_hostname = "h1"', '  magic variable, set by k3play for every host']],
     ['h1', 'k3s_versoin', ['k3s_versoin is not defined for host h1', '  did you mean "k3s_version"?']],
@@ -99,6 +99,6 @@ describe('explainVar', () => {
 
   test('YAML inventory vars are labelled as group vars', async () => {
     const yml = await loadInventory(['inventories/examples/edge-site.yml'], { cwd: ROOT });
-    expect(explainVar(yml, 'h4', 'k3s_role')).toBe('k3s_role = "agent"\n  from inventories/examples/edge-site.yml:28:23 (vars of group agents)  <- wins');
+    expect(explainVar(yml, 'h4', 'k3s_role')).toBe('k3s_role = "agent"\n  from inventories/examples/edge-site.yml:27:23 (vars of group agents)  <- wins');
   });
 });

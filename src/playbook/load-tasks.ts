@@ -29,7 +29,7 @@ import {
 } from './keyword-values.js';
 import { actionNames, actionSpec, type LoadState, type PlayScope, type Where } from './load-state.js';
 import { resolveArgs } from './module-args.js';
-import { BLOCK_KEYWORDS, COMMON_KEYWORDS, TASK_KEYWORDS, blockKeywordsSchema, taskImportSchema, taskKeywordsSchema } from './playbook-schema.js';
+import { BLOCK_KEYWORDS, COMMON_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS, blockKeywordsSchema, taskImportSchema, taskKeywordsSchema } from './playbook-schema.js';
 import { checkSchema, describeValue, isTemplate } from './schema-problems.js';
 import type { Block, Task, TaskCommon, TaskNode } from './types.js';
 import { absolutePath, displayPath, readYamlFile } from './yaml-file.js';
@@ -111,9 +111,15 @@ function loadTask(raw: Mapping, where: Where, title: string, role: TaskRole, st:
     });
   }
   let unknownModules = 0;
+  let playKeys = 0;
   for (const k of unknown) {
     if (/^with_/.test(k)) {
       add({ loc: keyLoc(k), message: `"${k}" is not supported`, hint: 'use loop: (with_items is accepted as its alias)' });
+      continue;
+    }
+    if (PLAY_KEYWORDS.includes(k)) {
+      playKeys++;
+      add({ loc: keyLoc(k), message: `unknown task keyword "${k}"`, hint: `"${k}" is a play keyword: this looks like a play, not a task (plays are imported with import_playbook)` });
       continue;
     }
     const kw = closest(k, TASK_KEYWORDS);
@@ -128,7 +134,7 @@ function loadTask(raw: Mapping, where: Where, title: string, role: TaskRole, st:
       add({ loc: keyLoc(k), message: `unknown module "${k}"`, hint: mod ? `did you mean "${mod.name}"?` : 'run "k3play modules" for the list' });
     }
   }
-  if (modules.length === 0 && unknownModules === 0) {
+  if (modules.length === 0 && unknownModules === 0 && playKeys === 0) {
     const given = keys.filter((k) => TASK_KEYWORDS.includes(k));
     add({
       loc: locate(src, path),
@@ -255,14 +261,15 @@ function commonOf(raw: Mapping, where: Where): TaskCommon {
  * Keys on a block or task import that do not belong there: a module, a task-only keyword, or
  * something unknown. `allowed` are the node's own keywords.
  */
-function checkNodeKeys(raw: Mapping, where: Where, context: string, nodeKind: string, allowed: readonly string[], st: LoadState, skip: readonly string[] = []): void {
+function checkNodeKeys(raw: Mapping, where: Where, context: string, nodeKind: 'block' | 'import_tasks' | 'include_tasks', allowed: readonly string[], st: LoadState, skip: readonly string[] = []): void {
+  const on = nodeKind === 'block' ? 'a block' : nodeKind;
   for (const k of Object.keys(raw)) {
     if (allowed.includes(k) || skip.includes(k)) continue;
     const loc = locate(where.src, [...where.path, k], 'key');
     if (actionSpec(st, k)) {
-      st.problems.add({ loc, context, message: `${nodeKind} cannot also run a module ("${k}")`, hint: `move "${k}" into a task of its own` });
+      st.problems.add({ loc, context, message: `${on} cannot also run a module ("${k}")`, hint: `move "${k}" into a task of its own` });
     } else if (TASK_ONLY_KEYWORDS.includes(k)) {
-      st.problems.add({ loc, context, message: `"${k}" cannot be used on ${nodeKind}`, hint: 'put it on the tasks inside' });
+      st.problems.add({ loc, context, message: `"${k}" cannot be used on ${on}`, hint: 'put it on the tasks inside' });
     } else {
       st.problems.add({ loc, context, message: `unknown ${nodeKind} keyword "${k}"`, ...hintOf(didYouMean(k, allowed)) });
     }
@@ -271,7 +278,7 @@ function checkNodeKeys(raw: Mapping, where: Where, context: string, nodeKind: st
 
 async function loadBlock(raw: Mapping, where: Where, context: string, role: TaskRole, st: LoadState, scope: PlayScope): Promise<Block> {
   const { src, path } = where;
-  checkNodeKeys(raw, where, context, 'a block', BLOCK_KEYWORDS, st);
+  checkNodeKeys(raw, where, context, 'block', BLOCK_KEYWORDS, st);
   if (!('block' in raw)) {
     const k = 'rescue' in raw ? 'rescue' : 'always';
     st.problems.add({ loc: locate(src, [...path, k], 'key'), context, message: `${k}: needs a "block:" list in the same task`, hint: 'rescue: and always: sit next to block: in the same task' });

@@ -203,10 +203,17 @@ function typeHint(expected: readonly string[], data: unknown, check: SchemaCheck
   if (isTemplate(data) && !check.forgiveTemplates) {
     return { hint: 'this keyword is read when the playbook loads and cannot be a template' };
   }
+  if (expected.includes('array') && !expected.includes('string') && isPlainObject(data)) {
+    return { hint: 'write a list: each item on its own line, starting with "- "' };
+  }
   if (expected.includes('object') && typeof data === 'string' && /^\s*\w+=/.test(data)) {
     return { hint: 'key=value strings are not supported; write a YAML mapping' };
   }
   return {};
+}
+
+function isPlainObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const TYPE_WORDS: Record<string, string> = { array: 'list', object: 'mapping', null: 'empty' };

@@ -96,7 +96,9 @@ export function hostResultLines(e: HostResultEvent, o: LineOptions): string[] {
     }
     if (e.msg) lines.push(...indent(e.msg, '  '));
   } else if (e.status === 'skipped') {
-    const a = o.verbose > 0 ? arrow(e.msg) : { head: '', rest: [] };
+    // The routine reason (a false `when`) only with -v; any other reason always: it tells why.
+    const routine = e.msg === undefined || /was false$/.test(e.msg);
+    const a = o.verbose > 0 || !routine ? arrow(e.msg) : { head: '', rest: [] };
     lines.push(paint(`${label}${a.head}`), ...a.rest);
   } else {
     const a = arrow(e.msg);

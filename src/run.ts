@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { openConnection, type ConnectOptions } from './connection/open-connection.js';
 import { executePlaybook } from './execute/execute-playbook.js';
+import { defaultFactsCacheDir, FactsCache } from './facts/facts-cache.js';
 import type { RunOptions } from './execute/run-options.js';
 import { loadInventory } from './inventory/load-inventory.js';
 import { loadPlaybook, loadVarsFile } from './playbook/load-playbook.js';
@@ -35,6 +36,10 @@ export async function runPlaybookFile(req: RunRequest, reporters: Reporter[]): P
       modules: moduleRegistry,
       connect: (host, vars) => openConnection(host, vars, req.connect),
       loadVarsFile: async (f) => (await loadVarsFile(f)).vars,
+      facts: new FactsCache({
+        dir: req.opts.factsCacheDir ?? defaultFactsCacheDir(process.cwd()),
+        ...(req.opts.factsTtlSeconds !== undefined ? { ttlSeconds: req.opts.factsTtlSeconds } : {}),
+      }),
       runId: randomUUID(),
     });
     return exitCode;

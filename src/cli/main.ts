@@ -8,6 +8,8 @@ import { ExitCode, isK3playError } from '../errors/k3play-error.js';
 import { formatError } from '../errors/print-error.js';
 import { inventoryCommand } from './inventory-command.js';
 import { modulesCommand } from './modules-command.js';
+import { factsCommand } from './facts-command.js';
+import { connectOptions } from './connect-options.js';
 import { runCommand, type RunCliOptions } from './run-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -103,6 +105,18 @@ Run "k3play help <command>" for a command's options.`,
     )
     .action(async (o: { inventory: string[]; list?: boolean; graph?: string | boolean; host?: string; explain?: string[] }) => {
       exitCode = await inventoryCommand(o);
+    });
+
+  program
+    .command('facts')
+    .description("gather a host's facts (one round trip) and print them as YAML")
+    .argument('<host>', 'inventory host name')
+    .requiredOption('-i, --inventory <path>', 'inventory file or directory (repeatable)', collect, [])
+    .option('--ansible', 'also print the ansible_* aliases', false)
+    .option('--accept-new-host-keys', 'trust and record unknown SSH host keys', false)
+    .addHelpText('after', '\nExample:\n  k3play facts h1 -i inventories/examples/edge-site.ini')
+    .action(async (host: string, o: { inventory: string[]; ansible: boolean; acceptNewHostKeys: boolean }) => {
+      exitCode = await factsCommand(host, o, connectOptions(o.acceptNewHostKeys, o.inventory));
     });
 
   program

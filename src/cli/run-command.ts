@@ -6,6 +6,7 @@ import { ExitCode } from '../errors/k3play-error.js';
 import { chooseReporters, colorEnabled } from '../report/choose-reporter.js';
 import { runPlaybookFile } from '../run.js';
 import { parseExtraVars } from './extra-vars.js';
+import { connectOptions } from './connect-options.js';
 
 export interface RunCliOptions {
   inventory: string[];
@@ -65,7 +66,7 @@ export async function runCommand(playbook: string, o: RunCliOptions): Promise<nu
           ...(o.factsCache ? { factsCacheDir: o.factsCache } : {}),
           abort: abort.signal,
         },
-        connect: { acceptNewHostKeys: o.acceptNewHostKeys, knownHostsFiles: [] },
+        connect: connectOptions(o.acceptNewHostKeys, o.inventory),
       },
       reporters,
     );

@@ -140,7 +140,7 @@ async function runMeta(task: Task, hosts: HostRun[], scope: Scope, pc: PlayConte
       for (const h of hosts) {
         h.factVars = {};
         h.factsGathered = false;
-        pc.run.forgetFacts(h.name);
+        pc.run.facts.forgetHost(h.name);
       }
       return;
     case 'clear_host_errors':

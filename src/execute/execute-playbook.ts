@@ -5,6 +5,7 @@
  */
 import pLimit from 'p-limit';
 import type { Connection } from '../connection/types.js';
+import { FactsCache } from '../facts/facts-cache.js';
 import { ExitCode, K3playError } from '../errors/k3play-error.js';
 import { hostVarsPlain } from '../inventory/host-vars.js';
 import { selectHosts } from '../inventory/host-pattern.js';
@@ -29,7 +30,8 @@ export interface ExecuteInput {
   readonly connect: (host: string, vars: Record<string, unknown>) => Promise<Connection>;
   /** Loads a play's vars_files (relative to the playbook). */
   readonly loadVarsFile: (file: string) => Promise<Record<string, unknown>>;
-  readonly forgetFacts?: (host: string) => void;
+  /** Facts cache for the run (default: per-run only, no persistent directory). */
+  readonly facts?: FactsCache;
   readonly runId: string;
 }
 
@@ -60,7 +62,7 @@ export async function executePlaybook(input: ExecuteInput): Promise<ExecuteOutpu
     limit: pLimit(Math.max(1, opts.forks)),
     tagSel: { only: opts.tags, skip: opts.skipTags },
     playbookDir: path.dirname(path.resolve(input.playbook.file)),
-    forgetFacts: input.forgetFacts ?? (() => {}),
+    facts: input.facts ?? new FactsCache(),
     stopRun: false,
   };
 

@@ -21,8 +21,15 @@ export async function gatherFactsFor(hosts: readonly HostRun[], play: Play, pc: 
       run.limit(async () => {
         const started = Date.now();
         try {
-          const conn = await run.connect(h);
-          const facts = await gatherFacts(conn);
+          let facts = run.facts.get(h.name);
+          if (!facts && play.gatherFacts === 'smart') facts = (await run.facts.loadPersistent(h.name)) ?? undefined;
+          if (!facts) {
+            facts = await gatherFacts(await run.connect(h));
+            run.facts.set(h.name, facts);
+            await run.facts.savePersistent(h.name, facts).catch((e: Error) =>
+              run.emit({ type: 'warning', host: h.name, message: `facts cache not written: ${e.message}` }),
+            );
+          }
           h.factVars = toTemplateVars(facts);
           h.factsGathered = true;
           h.recap.ok++;
@@ -36,7 +43,7 @@ export async function gatherFactsFor(hosts: readonly HostRun[], play: Play, pc: 
             h.failed = true;
             h.countFailure();
             const msg = e instanceof Error ? e.message : String(e);
-            run.emit({ type: 'host_result', task, module: 'gather_facts', host: h.name, status: 'failed', changes: [], msg: `could not gather facts: ${msg}`, durationMs: Date.now() - started });
+            run.emit({ type: 'host_result', task, module: 'gather_facts', host: h.name, status: 'failed', changes: [], msg, durationMs: Date.now() - started });
           }
         }
       }),

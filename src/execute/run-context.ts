@@ -4,6 +4,7 @@
  */
 import type { LimitFunction } from 'p-limit';
 import type { Connection } from '../connection/types.js';
+import type { FactsCache } from '../facts/facts-cache.js';
 import type { SourceLocation } from '../errors/source-location.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ModuleDef } from '../module-api/types.js';
@@ -28,8 +29,8 @@ export interface RunContext {
   readonly limit: LimitFunction;
   readonly tagSel: TagSelection;
   readonly playbookDir: string;
-  /** Called after a change on a host: its cached facts are stale. */
-  readonly forgetFacts: (host: string) => void;
+  /** Per-run and persistent facts; `forgetHost` after a change on a host (its facts are stale). */
+  readonly facts: FactsCache;
   /** Set when the whole run must stop (max_fail_percentage exceeded, abort). */
   stopRun: boolean;
 }

@@ -268,7 +268,7 @@ async function executeOnce(task: Task, h: HostRun, scope: Scope, pc: PlayContext
   const check = task.checkMode ?? scope.checkMode ?? run.opts.check;
   try {
     const outcome = await runModule(mod, args, conn, { sudo: become, ...(becomeUser ? { becomeUser } : {}), ...(env ? { env } : {}) }, check);
-    if (outcome.applied) run.forgetFacts(target.name);
+    if (outcome.applied) run.facts.forgetHost(target.name);
     const r: TaskResult = okResult({
       changed: outcome.changes.length > 0,
       changes: outcome.changes.map((c) => c.summary),

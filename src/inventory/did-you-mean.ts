@@ -1,6 +1,6 @@
 /**
  * "did you mean ...?" suggestions for unknown host, group and file names: Levenshtein
- * distance, at most three close candidates, closest first. Pure; no I/O.
+ * distance, at most three of the closest candidates. Pure; no I/O.
  */
 
 export function levenshtein(a: string, b: string): number {
@@ -18,11 +18,15 @@ export function levenshtein(a: string, b: string): number {
 }
 
 export function closestNames(name: string, candidates: Iterable<string>, max = 3): string[] {
-  const limit = Math.max(1, Math.floor(name.length / 3));
-  return [...new Set(candidates)]
+  // Close enough: about 40% of the name may differ; only the closest candidates are offered.
+  const limit = Math.max(1, Math.ceil(name.length * 0.4));
+  const scored = [...new Set(candidates)]
     .map((c) => ({ c, d: levenshtein(name.toLowerCase(), c.toLowerCase()) }))
-    .filter((x) => x.d <= limit)
-    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
+    .filter((x) => x.d <= limit && x.c !== name);
+  const best = Math.min(...scored.map((x) => x.d));
+  return scored
+    .filter((x) => x.d === best)
+    .sort((x, y) => x.c.localeCompare(y.c))
     .slice(0, max)
     .map((x) => x.c);
 }

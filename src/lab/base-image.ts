@@ -28,7 +28,7 @@ export const BASE_PACKAGES: readonly string[] = [
 const DISABLED_UNIT_PREFIXES = ['etcd', 'haproxy', 'keepalived'];
 
 /** Bump when the preparation below changes, so existing caches are rebuilt. */
-const RECIPE_VERSION = 1;
+const RECIPE_VERSION = 2;
 
 export const SSHD_DROP_IN = [
   '# k3play lab: key-only root login, fast logins, one host key per host',
@@ -125,7 +125,8 @@ function disableUnits(unitDir: string): void {
   for (const entry of readdirSync(unitDir, { recursive: true, encoding: 'utf8' })) {
     const name = entry.split('/').pop() ?? '';
     const p = join(unitDir, entry);
-    if (DISABLED_UNIT_PREFIXES.some((u) => name.startsWith(u)) && lstatSync(p).isSymbolicLink() && entry.includes('/')) unlinkSync(p);
+    // Both `*.wants/<unit>` links and Alias= links (etcd2.service): `is-enabled` counts either.
+    if (DISABLED_UNIT_PREFIXES.some((u) => name.startsWith(u)) && lstatSync(p).isSymbolicLink()) unlinkSync(p);
   }
 }
 

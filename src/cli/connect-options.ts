@@ -1,0 +1,15 @@
+/**
+ * How commands that talk to hosts connect: host key policy, the known_hosts files (the user's
+ * and one beside each inventory, as the lab writes), and the SSH transport.
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { ConnectOptions } from '../connection/open-connection.js';
+
+export function connectOptions(acceptNewHostKeys: boolean, inventories: readonly string[]): ConnectOptions {
+  const beside = inventories.map((i) => {
+    const dir = existsSync(i) && statSync(i).isDirectory() ? i : path.dirname(i);
+    return path.join(dir, 'known_hosts');
+  });
+  return { acceptNewHostKeys, knownHostsFiles: beside.filter((f) => existsSync(f)) };
+}

@@ -123,7 +123,7 @@ describe('loadInventory: broken inventories', () => {
       {
         loc: { file: 'inventories/examples/edge-site.in', line: 0, col: 0 },
         message: 'inventory not found: inventories/examples/edge-site.in',
-        hint: 'did you mean "inventories/examples/edge-site.ini" or "inventories/examples/edge-site.yml"?',
+        hint: 'did you mean "inventories/examples/edge-site.ini"?',
       },
     ]);
     const far = await problemsOf('no/such/dir/hosts');

@@ -37,17 +37,27 @@ export async function startFullHost(state: LabState, host: LabHost): Promise<voi
   let exited = false;
   child.on('exit', () => (exited = true));
 
-  const pid1 = await waitFor(10_000, () => {
-    if (exited) throw hostError(host, `systemd-nspawn exited early; see ${join(state.dir, `${host.name}.log`)}`);
-    const mine = pidNamespace(process.pid);
-    return childrenOf(pid).find((c) => pidNamespace(c) !== mine) ?? null;
-  });
-  if (pid1 === null) throw hostError(host, 'container PID 1 did not appear within 10 s');
-  const init = procIdentity(pid1);
-  if (init) recordResource(state, { kind: 'pid', pid: pid1, startTime: init.startTime, cmdline: init.cmdline, host: host.name, role: 'container-init' });
-
   recordResource(state, { kind: 'netns', name: host.netns });
-  await runChecked(['ip', 'netns', 'attach', host.netns, String(pid1)]);
+  // nspawn's short-lived helpers are children too: the container's PID 1 is the child in
+  // another pid namespace that stays; retry when a candidate vanished before the attach.
+  const mine = pidNamespace(process.pid);
+  let attached = false;
+  for (let attempt = 0; attempt < 5 && !attached; attempt++) {
+    const pid1 = await waitFor(10_000, () => {
+      if (exited) throw hostError(host, `systemd-nspawn exited early; see ${join(state.dir, `${host.name}.log`)}`);
+      return childrenOf(pid).find((c) => {
+        const ns = pidNamespace(c);
+        return ns !== null && ns !== mine;
+      }) ?? null;
+    });
+    if (pid1 === null) throw hostError(host, 'container PID 1 did not appear within 10 s');
+    const init = procIdentity(pid1);
+    if (init === null) continue;
+    recordResource(state, { kind: 'pid', pid: pid1, startTime: init.startTime, cmdline: [...init.cmdline, '/usr/lib/systemd/systemd'], host: host.name, role: 'container-init' });
+    attached = (await runCommand(['ip', 'netns', 'attach', host.netns, String(pid1)])).exitCode === 0;
+    if (!attached) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!attached) throw hostError(host, `could not name the container's network namespace (ip netns attach ${host.netns})`);
   // nspawn moves host0 in and plugs its peer into the bridge right after the clone.
   const peer = await waitFor(10_000, async () => {
     const r = await runCommand(['ip', '-n', host.netns, '-o', 'link', 'show', 'host0']);

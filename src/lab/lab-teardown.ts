@@ -27,7 +27,8 @@ export interface Leftovers {
   readonly mounts: string[];
 }
 
-export async function teardownLab(state: LabState): Promise<void> {
+export async function teardownLab(state: LabState, log: (msg: string) => void = () => undefined): Promise<void> {
+  const started = Date.now();
   const pids = ofKind(state, 'pid');
   const mine = pids.filter((p) => isSameProcess(p.pid, p.startTime, p.cmdline));
   const nspawn = mine.filter((p) => p.role === 'nspawn' || (p.role === undefined && p.cmdline[0] === 'systemd-nspawn'));
@@ -44,6 +45,8 @@ export async function teardownLab(state: LabState): Promise<void> {
   signal(nspawn.map((p) => p.pid), 'SIGTERM');
   signal(mine.filter((p) => p.role === 'light-init').map((p) => p.pid), 'SIGKILL');
   await waitGone(mine, 15_000);
+  const slow = mine.filter((p) => isAlive(p.pid, p.startTime));
+  if (slow.length > 0) log(`still running after 15 s, killing: ${slow.map((p) => `${p.host} (${p.role} ${p.pid})`).join(', ')}`);
   signal(mine.filter((p) => isAlive(p.pid, p.startTime)).map((p) => p.pid), 'SIGKILL');
   signal(orphans.filter((o) => isAlive(o.pid, o.startTime)).map((o) => o.pid), 'SIGKILL');
   await waitGone([...mine, ...orphans], 5_000);
@@ -57,7 +60,7 @@ export async function teardownLab(state: LabState): Promise<void> {
   }
 
   // Never unmount (lazily) or delete a root that a live process of ours still runs in.
-  const alive = [...mine, ...orphans].filter((p) => isAlive(p.pid, p.startTime)).map((p) => p.pid);
+  const alive = [...pids, ...orphans].filter((p) => isAlive(p.pid, p.startTime)).map((p) => p.pid);
   if (alive.length > 0) throw leftoverError(state, { pids: alive, netns: [], links: [], mounts: [] });
 
   const mounts = [...new Set(ofKind(state, 'mount').map((m) => m.target))].sort((a, b) => b.length - a.length);
@@ -73,6 +76,7 @@ export async function teardownLab(state: LabState): Promise<void> {
   const total = left.pids.length + left.netns.length + left.links.length + left.mounts.length;
   if (total > 0) throw leftoverError(state, left);
   await removeTree(state.dir);
+  log(`lab ${state.name} removed in ${Date.now() - started} ms`);
 }
 
 function leftoverError(state: LabState, left: Leftovers): K3playError {

@@ -73,7 +73,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
   const stale = readLabState(dir);
   if (stale !== null) {
     log(`stale lab detected, cleaning: ${dir}`);
-    await teardownLab(stale);
+    await teardownLab(stale, log);
   }
   const base = await ensureBaseImage({ log });
   const octet = await chooseNetOctet(stateDir, opts.netOctet);
@@ -105,17 +105,18 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
     return state;
   } catch (e) {
     log(`lab up failed, cleaning up: ${(e as Error).message}`);
-    await teardownLab(state).catch((te: unknown) => log(`cleanup after failed up also failed: ${(te as Error).message}`));
+    await teardownLab(state, log).catch((te: unknown) => log(`cleanup after failed up also failed: ${(te as Error).message}`));
     throw e;
   }
 }
 
 /** Removes the lab (by state or name) and verifies; a no-op when it does not exist. */
-export async function labDown(ref: LabState | string | LabRef = {}): Promise<void> {
+export async function labDown(ref: LabState | string | LabRef = {}, opts: { log?: (msg: string) => void } = {}): Promise<void> {
   requireLabSupport();
-  const state = typeof ref === 'object' && 'resources' in ref ? readLabState(ref.dir) ?? ref : readLabState(dirOfRef(ref));
+  // The file is the truth (it may list more than an in-memory copy); a state without a file is already down.
+  const state = typeof ref === 'object' && 'resources' in ref ? readLabState(ref.dir) : readLabState(dirOfRef(ref));
   if (state === null) return;
-  await teardownLab(state);
+  await teardownLab(state, opts.log);
 }
 
 export interface LabHostStatus {

@@ -30,7 +30,8 @@ export function isSameProcess(pid: number, startTime: string, cmdline: readonly 
   if (now === null || now.startTime !== startTime) return false;
   // A zombie has an empty cmdline; it is still ours (start time matched). A program that
   // execs another from its argv (`ip netns exec NS unshare ...`) is still ours too.
-  if (now.cmdline.length === 0) return true;
+  // A child of ours that has not exec'd yet still shows our own command line.
+  if (now.cmdline.length === 0 || now.ppid === process.pid) return true;
   const base = (s: string) => s.split('/').pop() ?? s;
   const current = base(now.cmdline[0]!);
   return cmdline.some((a) => base(a) === current);

@@ -74,7 +74,10 @@ export function resolveArgs(
       parent.length === 0
         ? { message: `unknown argument "${key}" for module ${module}`, hint: didYouMean(key, known) ?? `run "k3play modules ${module}" for its arguments` }
         : { message: `unknown key "${key}"`, ...optionalHint(didYouMean(key, known)) },
-    missingKey: (key, parent) => (parent.length === 0 ? { message: `missing required argument "${key}"` } : { message: `missing required key "${key}"` }),
+    missingKey: (key, parent) =>
+      parent.length === 0
+        ? { message: `missing required argument "${key}"`, hint: `add ${key}: to the task's arguments (see: k3play modules ${module})` }
+        : { message: `missing required key "${key}"`, hint: `add ${key}: under ${parent.join('.')}` },
   })) {
     add(p);
   }

@@ -28,7 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('k3playLab', { state, upMs, baseBuildMs: base.built ? base.durationMs : null } satisfies SharedLabInfo);
   return async () => {
     const t1 = Date.now();
-    await labDown(state);
+    await labDown(state, { log });
     log(`shared lab down in ${Date.now() - t1} ms`);
   };
 }

@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { sh } from '../module-api/shell-quote.js';
+import { frameCommand, MarkerScanner, parseExitTail, STDERR_TAIL_LEN, STDOUT_TAIL_LEN } from './remote-shell-protocol.js';
+
+/** Runs frames through a local /bin/sh -s and cuts stdout results out, like RemoteShell does. */
+function runLocally(frames: ReturnType<typeof frameCommand>[]): { code: number; out: string }[] {
+  const script = frames.map((f) => f.text).join('');
+  const stdout = execFileSync('/bin/sh', ['-s'], { input: script, stdio: ['pipe', 'pipe', 'ignore'] });
+  const results: { code: number; out: string }[] = [];
+  let rest = stdout;
+  for (const f of frames) {
+    const s = new MarkerScanner(f.marker, STDOUT_TAIL_LEN);
+    s.push(rest);
+    const t = s.take();
+    results.push({ code: parseExitTail(t.tail), out: t.body.toString() });
+    rest = t.rest;
+  }
+  return results;
+}
+
+describe('remote shell framing', () => {
+  it.each([
+    { name: 'plain', cmd: ['echo', 'hi'], opts: {}, out: 'hi\n', code: 0 },
+    { name: 'no newline', cmd: sh`printf x`, opts: {}, out: 'x', code: 0 },
+    { name: 'exit code', cmd: sh`exit 42`, opts: {}, out: '', code: 42 },
+    { name: 'stdin', cmd: ['cat'], opts: { stdin: 'a\nb' }, out: 'a\nb', code: 0 },
+    { name: 'env + cwd', cmd: sh`echo "$X" $(pwd)`, opts: { env: { X: "a 'b'" }, cwd: '/' }, out: "a 'b' /\n", code: 0 },
+    { name: 'here-doc inside the script', cmd: { kind: 'sh' as const, script: "cat <<'E'\nin doc\nE" }, opts: {}, out: 'in doc\n', code: 0 },
+    { name: 'multi-line script with stdin', cmd: { kind: 'sh' as const, script: 'read a\necho "got $a"' }, opts: { stdin: 'v\n' }, out: 'got v\n', code: 0 },
+  ])('$name', ({ cmd, opts, out, code }) => {
+    const [r] = runLocally([frameCommand(cmd, opts), frameCommand(['true'])]);
+    expect(r).toMatchObject({ out, code });
+  });
+
+  it('secrets in env/stdin are not in argv of the frame (only inside the script text)', () => {
+    const f = frameCommand(['true'], { env: { TOKEN: 's3cret' }, stdin: 'pw' });
+    expect(f.text).toContain("export TOKEN=s3cret");
+    expect(f.text).not.toMatch(/\benv TOKEN=/);
+  });
+
+  it('scanner finds a marker split across chunks and keeps the rest', () => {
+    const m = 'k3mabc';
+    const s = new MarkerScanner(m, STDERR_TAIL_LEN);
+    const data = Buffer.from(`xx${randomBytes(3).toString('hex')}\n${m}\nnext`);
+    for (let i = 0; i < data.length; i += 3) s.push(data.subarray(i, i + 3));
+    expect(s.done).toBe(true);
+    expect(s.take().rest.toString()).toBe('next');
+  });
+});

@@ -19,6 +19,7 @@ if [ ! -f dist/src/cli/main.js ] || [ -n "$(find src modules tsconfig.json -newe
   npx tsc -p tsconfig.json
 fi
 
-if [ "${1:-}" = "--lab" ] && [ -f scripts/lab-deps.sh ]; then
-  bash scripts/lab-deps.sh
+if [ "${1:-}" = "--lab" ]; then
+  bash scripts/test-deps.sh
+  [ -f scripts/lab-deps.sh ] && bash scripts/lab-deps.sh
 fi

@@ -8,7 +8,10 @@ import { HostUnreachable } from '../connection/types.js';
 import { isK3playError } from '../errors/k3play-error.js';
 import { formatLocation, type SourceLocation } from '../errors/source-location.js';
 import { Secret, registerSecretValue } from '../module-api/secret.js';
-import { TaskFailure, type ModuleDef } from '../module-api/types.js';
+import { TaskFailure, type ControllerContext, type ModuleDef } from '../module-api/types.js';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Task } from '../playbook/types.js';
 import type { HostResultEvent, HostStatus } from '../report/run-event.js';
 import { evaluateCondition, renderDeep } from '../template/index.js';
@@ -97,7 +100,9 @@ export async function runTaskOnHost(task: Task, h: HostRun, scope: Scope, pc: Pl
   const name = taskDisplayName(task);
   let final: TaskResult;
   try {
-    const vars = hostVarsFor(h, pc, scope, task, neededNames(task, scope));
+    // A module with a controller-side `prepare` (template files) may refer to any variable.
+    const needed = pc.run.modules.get(task.module)?.prepare ? 'all' : neededNames(task, scope);
+    const vars = hostVarsFor(h, pc, scope, task, needed);
     const when = [...scope.when, ...task.when.map((text) => ({ text, loc: task.loc }))];
     if (task.loop !== undefined) {
       const items = renderDeep(task.loop, vars, task.loc);
@@ -258,6 +263,7 @@ async function executeOnce(task: Task, h: HostRun, scope: Scope, pc: PlayContext
     return failedResult(problems.join('; '), `rendered arguments do not fit module ${mod.name} (see: k3play modules ${mod.name})`);
   }
   wrapSecrets(mod, args);
+  const prepared = mod.prepare ? await mod.prepare(args, controllerContext(h, pc, vars)) : args;
   const targetName = task.delegateTo ?? scope.delegateTo;
   const target = targetName ? resolveDelegate(String(renderDeep(targetName, vars, task.loc)), pc, h) : h;
   const conn = await run.connect(target);
@@ -267,7 +273,7 @@ async function executeOnce(task: Task, h: HostRun, scope: Scope, pc: PlayContext
   const env = Object.keys(envRaw).length > 0 ? stringMap(renderDeep(envRaw, vars, task.loc)) : undefined;
   const check = task.checkMode ?? scope.checkMode ?? run.opts.check;
   try {
-    const outcome = await runModule(mod, args, conn, { sudo: become, ...(becomeUser ? { becomeUser } : {}), ...(env ? { env } : {}) }, check);
+    const outcome = await runModule(mod, prepared, conn, { sudo: become, ...(becomeUser ? { becomeUser } : {}), ...(env ? { env } : {}) }, check);
     if (outcome.applied) run.facts.forgetHost(target.name);
     const r: TaskResult = okResult({
       changed: outcome.changes.length > 0,
@@ -291,6 +297,23 @@ async function executeOnce(task: Task, h: HostRun, scope: Scope, pc: PlayContext
 }
 
 /** Registered command output, as Ansible registers it: one trailing newline removed. */
+function controllerContext(h: HostRun, pc: PlayContext, vars: Record<string, unknown>): ControllerContext {
+  const base = pc.run.playbookDir;
+  return {
+    host: h.name,
+    resolvePath(p, kind) {
+      if (path.isAbsolute(p)) return p;
+      const candidates = [...(kind ? [path.join(base, kind, p)] : []), path.join(base, p)];
+      return candidates.find((c) => existsSync(c)) ?? candidates[candidates.length - 1]!;
+    },
+    readFile: (p) => readFile(p),
+    renderTemplate: (text, file) => {
+      const v = renderDeep(text, vars, { file: path.relative(process.cwd(), file) || file, line: 1, col: 1 });
+      return v instanceof Secret ? v.reveal() : typeof v === 'string' ? v : JSON.stringify(v);
+    },
+  };
+}
+
 function execFields(last: { exitCode: number; stdout: string; stderr: string }): Partial<TaskResult> {
   const stdout = chompNewline(last.stdout);
   const stderr = chompNewline(last.stderr);

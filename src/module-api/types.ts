@@ -87,10 +87,26 @@ export interface ModuleDef<Args = Record<string, unknown>, Current = unknown> {
   readonly secretArgs?: readonly string[];
   /** Examples for the reference (`k3play modules NAME`), YAML task snippets. */
   readonly examples?: readonly string[];
+  /**
+   * Optional, runs on the controller before `read`: turns controller-side inputs into args
+   * (render a template file, read a local `src` file, compute a checksum). Must not touch hosts.
+   */
+  prepare?(args: Args, ctx: ControllerContext): Promise<Args>;
   /** Look at the host; no writes. Aim for one round trip. */
   read(probe: Probe, args: Args): Promise<Current>;
   /** Pure: compare and decide. [] means converged. May throw TaskFailure. */
   plan(args: Args, current: Current): readonly Change[];
+}
+
+/** What `prepare` may use on the controller. */
+export interface ControllerContext {
+  /** Inventory name of the host the task runs for. */
+  readonly host: string;
+  /** Absolute path of a controller file named in args: relative paths resolve against the playbook's directory (then its templates/ and files/ subdirectories, as Ansible does). */
+  resolvePath(p: string, kind?: 'templates' | 'files'): string;
+  readFile(absPath: string): Promise<Buffer>;
+  /** Render template text with the task's variables (strict: undefined variables are errors pointing at `file`). */
+  renderTemplate(text: string, file: string): string;
 }
 
 /** A module's way to fail a task with a clear message (thrown from read or plan). */

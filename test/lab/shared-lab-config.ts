@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const SHARED_LAB = {
-  name: 'vitest',
+  /** K3PLAY_TEST_LAB names it differently, so two vitest runs on one machine do not share hosts. */
+  name: process.env['K3PLAY_TEST_LAB'] ?? 'vitest',
   full: 5,
   light: 30,
   topology: 'default',

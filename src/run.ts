@@ -44,6 +44,7 @@ export async function runPlaybookFile(req: RunRequest, reporters: Reporter[]): P
     });
     return exitCode;
   } finally {
+    await req.connect.closeAll?.();
     await bus.finish(); //                                                          report
   }
 }

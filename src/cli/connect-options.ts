@@ -5,11 +5,14 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ConnectOptions } from '../connection/open-connection.js';
+import { createSshOpener } from '../connection/ssh-opener.js';
 
 export function connectOptions(acceptNewHostKeys: boolean, inventories: readonly string[]): ConnectOptions {
   const beside = inventories.map((i) => {
     const dir = existsSync(i) && statSync(i).isDirectory() ? i : path.dirname(i);
     return path.join(dir, 'known_hosts');
   });
-  return { acceptNewHostKeys, knownHostsFiles: beside.filter((f) => existsSync(f)) };
+  const knownHostsFiles = beside.filter((f) => existsSync(f));
+  const ssh = createSshOpener({ acceptNewHostKeys, knownHostsFiles });
+  return { acceptNewHostKeys, knownHostsFiles, ssh: (host, params) => ssh.open(host, params), closeAll: () => ssh.closeAll() };
 }

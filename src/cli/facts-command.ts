@@ -18,6 +18,7 @@ export async function factsCommand(host: string, o: { inventory: string[]; ansib
     process.stdout.write(formatFacts(facts, { ansible: o.ansible ?? false }));
   } finally {
     await conn.close();
+    await connect.closeAll?.();
   }
   return ExitCode.ok;
 }

@@ -10,6 +10,7 @@ import { inventoryCommand } from './inventory-command.js';
 import { modulesCommand } from './modules-command.js';
 import { factsCommand } from './facts-command.js';
 import { connectOptions } from './connect-options.js';
+import { labDownCommand, labIpCommand, labSshCommandCli, labStatusCommand, labUpCommand } from './lab-command.js';
 import { runCommand, type RunCliOptions } from './run-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -117,6 +118,68 @@ Run "k3play help <command>" for a command's options.`,
     .addHelpText('after', '\nExample:\n  k3play facts h1 -i inventories/examples/edge-site.ini')
     .action(async (host: string, o: { inventory: string[]; ansible: boolean; acceptNewHostKeys: boolean }) => {
       exitCode = await factsCommand(host, o, connectOptions(o.acceptNewHostKeys, o.inventory));
+    });
+
+  const lab = program
+    .command('lab')
+    .description('real Debian test hosts on this machine (systemd-nspawn + a private bridge), to rehearse runbooks')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  k3play lab up 5                      # 5 systemd hosts h1..h5 with an inventory and known_hosts
+  k3play lab up 3 --topology kubeadm
+  k3play lab up 100 --light            # 100 sshd-only hosts for fan-out tests
+  k3play lab ssh h1 -- systemctl is-system-running
+  k3play lab ip h3 10.231.0.60         # change a running host's address (IP-change rehearsal)
+  k3play lab down
+
+Root and Linux only. Teardown is complete and verified; a lab left by a crash is cleaned by the next "up".`,
+    );
+  const labName = new Option('--name <name>', 'lab name ([a-z][a-z0-9]{0,9})').default('lab');
+  lab
+    .command('up')
+    .description('build the Debian base once (cached), boot N hosts, write inventory.ini and known_hosts')
+    .argument('<count>', 'number of hosts')
+    .addOption(labName)
+    .option('--light', 'sshd-only hosts (no systemd), cheap: for fan-out tests', false)
+    .option('--light-hosts <n>', 'add this many light hosts next to the full ones', (v) => parsePositiveInt(v, '--light-hosts'))
+    .option('--topology <t>', 'groups in the inventory: default | ha-embedded | external-etcd | kubeadm', 'default')
+    .action(async (count: string, o: { name: string; light: boolean; lightHosts?: number; topology: string }) => {
+      exitCode = await labUpCommand(count, o);
+    });
+  lab
+    .command('down')
+    .description('stop every host and remove every netns, link, mount and process of the lab, then verify')
+    .addOption(labName)
+    .action(async (o: { name: string }) => {
+      exitCode = await labDownCommand(o);
+    });
+  lab
+    .command('status')
+    .description('hosts, addresses and whether they run')
+    .addOption(labName)
+    .option('--json', 'as JSON', false)
+    .action(async (o: { name: string; json: boolean }) => {
+      exitCode = await labStatusCommand(o);
+    });
+  lab
+    .command('ssh')
+    .description('ssh to a lab host (strict host key checking), optionally running a command')
+    .argument('<host>', 'lab host, e.g. h1')
+    .argument('[command...]', 'command to run')
+    .addOption(labName)
+    .action(async (host: string, command: string[], o: { name: string }) => {
+      exitCode = await labSshCommandCli(host, command, o);
+    });
+  lab
+    .command('ip')
+    .description("change a running host's address (for IP-change rehearsals)")
+    .argument('<host>', 'lab host, e.g. h3')
+    .argument('<new_ip>', 'new address inside the lab network')
+    .addOption(labName)
+    .action(async (host: string, ip: string, o: { name: string }) => {
+      exitCode = await labIpCommand(host, ip, o);
     });
 
   program

@@ -14,6 +14,8 @@ export interface ConnectOptions {
   readonly knownHostsFiles: readonly string[];
   /** Opens SSH connections; absent until the SSH transport is wired in. */
   readonly ssh?: (host: string, params: ReturnType<typeof connectionParams>) => Promise<Connection>;
+  /** Closes shared resources (bastion connections) at the end of the run. */
+  readonly closeAll?: () => Promise<void>;
 }
 
 export async function openConnection(host: string, vars: Record<string, unknown>, opts: ConnectOptions): Promise<Connection> {

@@ -8,7 +8,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { utils, type AnyAuthMethod, type ParsedKey } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader exposes only its default export.
+import ssh2 from 'ssh2';
+import type { AnyAuthMethod, ParsedKey } from 'ssh2';
+
+const { utils } = ssh2;
 import type { Secret } from '../module-api/secret.js';
 
 export const PASSPHRASE_ENV = 'K3PLAY_SSH_PASSPHRASE';

@@ -6,7 +6,12 @@
  * auth methods tried, host key). It does not pool or retry; ssh-pool.ts and ssh-connection.ts do.
  */
 import type { Duplex } from 'node:stream';
-import { Client, type AnyAuthMethod, type ConnectConfig } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader exposes only its default export (vitest hides this).
+import ssh2 from 'ssh2';
+import type { AnyAuthMethod, Client as ClientType, ConnectConfig } from 'ssh2';
+
+const { Client } = ssh2;
+type Client = ClientType;
 import { HostUnreachable } from './types.js';
 import { fingerprintSha256, keyTypeOfBlob, type KnownHosts } from './known-hosts.js';
 import type { AuthPlan } from './ssh-auth.js';

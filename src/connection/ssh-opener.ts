@@ -1,0 +1,65 @@
+/**
+ * Opens SSH connections for a run: one SshPool (one connection per host, shared bastions,
+ * throttled handshakes), ~/.ssh/config honoured, known_hosts = the user's file + files beside
+ * the inventory + UserKnownHostsFile from ansible_ssh_common_args. Passwords become Secrets here.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { K3playError } from '../errors/k3play-error.js';
+import type { ConnectionParams } from '../inventory/connection-params.js';
+import { Secret, isSecret } from '../module-api/secret.js';
+import { parseSshCommonArgs } from './ssh-common-args.js';
+import { loadSshConfig, type SshConfig } from './ssh-config.js';
+import { SshPool } from './ssh-pool.js';
+import { resolveSshParams } from './ssh-target.js';
+import type { Connection } from './types.js';
+
+export interface SshOpener {
+  open(host: string, params: ConnectionParams): Promise<Connection>;
+  closeAll(): Promise<void>;
+}
+
+export function createSshOpener(opts: { acceptNewHostKeys: boolean; knownHostsFiles: readonly string[] }): SshOpener {
+  const pool = new SshPool();
+  let config: Promise<SshConfig> | undefined;
+  const userKnownHosts = `${homedir()}/.ssh/known_hosts`;
+  return {
+    async open(host, p) {
+      config ??= loadSshConfig();
+      const common = parseSshCommonArgs(p.sshCommonArgs);
+      if (common.unsupported.length > 0) {
+        throw new K3playError({
+          context: `host ${host}`,
+          message: `ansible_ssh_common_args: not supported: ${common.unsupported.join(' ')}`,
+          hint: 'k3play understands -o ProxyJump=, -J, -o ProxyCommand="ssh -W %h:%p user@bastion", -o UserKnownHostsFile=, -p',
+        });
+      }
+      const knownHostsFiles = [...new Set([...common.knownHostsFiles, ...opts.knownHostsFiles, userKnownHosts])].filter(
+        (f, i) => i === 0 || existsSync(f),
+      );
+      const secret = (v: unknown) => (v === undefined ? undefined : isSecret(v) ? v : new Secret(String(v)));
+      const password = secret(p.password);
+      const becomePassword = secret(p.becomePassword);
+      const params = resolveSshParams(
+        {
+          host,
+          ...(p.host !== host ? { address: p.host } : {}),
+          ...(p.port !== 22 || common.port === undefined ? { port: p.port } : { port: common.port }),
+          ...(p.user ? { user: p.user } : {}),
+          ...(p.privateKeyFile ? { privateKeyFile: p.privateKeyFile } : {}),
+          ...(common.jump ? { jump: common.jump } : {}),
+        },
+        await config,
+        {
+          knownHostsFiles,
+          acceptNewHostKeys: opts.acceptNewHostKeys,
+          ...(password ? { password } : {}),
+          ...(becomePassword ? { becomePassword } : {}),
+          ...(p.becomeMethod === 'su' ? { becomeMethod: 'su' as const } : {}),
+        },
+      );
+      return pool.get(params);
+    },
+    closeAll: () => pool.closeAll(),
+  };
+}

@@ -2,7 +2,9 @@
  * `k3play run`: turns parsed options into a RunRequest, picks reporters for the terminal, and
  * wires Ctrl-C to a clean stop (no new tasks start; running steps finish).
  */
+import path from 'node:path';
 import { ExitCode } from '../errors/k3play-error.js';
+import { JournalReporter } from '../report/journal-reporter.js';
 import { chooseReporters, colorEnabled } from '../report/choose-reporter.js';
 import { runPlaybookFile } from '../run.js';
 import { parseExtraVars } from './extra-vars.js';
@@ -40,6 +42,7 @@ export async function runCommand(playbook: string, o: RunCliOptions): Promise<nu
     out: process.stdout,
     err: process.stderr,
   });
+  if (process.env['K3PLAY_NO_JOURNAL'] !== '1') reporters.push(new JournalReporter(path.resolve('.k3play', 'runs')));
   const abort = new AbortController();
   let interrupted = 0;
   const onSigint = () => {

@@ -98,3 +98,23 @@ describe('k3play run (local connection)', () => {
     expect(end.recap!['localhost']!.changed).toBe(0);
   });
 });
+
+describe('run journal', () => {
+  it('every event of a run lands in .k3play/runs/*.jsonl, masked', async () => {
+    const cwd = await mkdtemp(path.join(tmpdir(), 'k3play-journal-'));
+    try {
+      const { repoRoot, k3play: cli } = await import('./cli.js');
+      const r = await cli(['run', `${repoRoot}/playbooks/quickstart-local.yml`, '-i', `${repoRoot}/inventories/local.ini`, '-e', `scratch_dir=${cwd}/qs`], { cwd });
+      expect(r.code).toBe(0);
+      const files = await readdir(path.join(cwd, '.k3play', 'runs'));
+      expect(files).toHaveLength(1);
+      const lines = (await readFile(path.join(cwd, '.k3play', 'runs', files[0]!), 'utf8')).trim().split('\n');
+      const types = lines.map((l) => (JSON.parse(l) as { type: string }).type);
+      expect(types[0]).toBe('run_start');
+      expect(types.at(-1)).toBe('run_end');
+      expect((await lstat(path.join(cwd, '.k3play', 'runs', files[0]!))).mode & 0o777).toBe(0o600);
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+  });
+});

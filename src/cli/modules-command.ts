@@ -4,7 +4,7 @@
 import { ExitCode, K3playError } from '../errors/k3play-error.js';
 import { moduleRegistry } from '../../modules/index.js';
 import { moduleList, moduleReference } from './module-reference.js';
-import { didYouMean } from '../playbook/did-you-mean.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 
 export async function modulesCommand(name: string | undefined): Promise<number> {
   if (!name) {

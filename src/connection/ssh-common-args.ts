@@ -1,9 +1,10 @@
 /**
  * The parts of `ansible_ssh_common_args` k3play understands, as operators write them for
  * Ansible: `-o ProxyJump=user@bastion:22`, `-J user@bastion`, `-o ProxyCommand="ssh -W %h:%p
- * -q user@bastion"` (the common bastion idiom), `-o UserKnownHostsFile=FILE`, `-p PORT` and
- * `-o StrictHostKeyChecking=...` (accepted; k3play's host key policy is always strict unless
- * --accept-new-host-keys). Anything else is reported, never silently ignored. Pure.
+ * -q user@bastion"` (the common bastion idiom), `-o UserKnownHostsFile=FILE`, `-p PORT`,
+ * `-o ServerAliveInterval=SECONDS` (keepalive: a host that vanishes is reported unreachable
+ * after 3 unanswered probes), `-o ConnectTimeout=SECONDS` and `-o StrictHostKeyChecking=...`
+ * (accepted; k3play's host key policy is always strict unless --accept-new-host-keys). Anything else is reported, never silently ignored. Pure.
  */
 import { splitShellWords } from '../inventory/shell-words.js';
 import { parseProxyJump, type JumpHost } from './ssh-config.js';
@@ -12,11 +13,17 @@ export interface CommonArgs {
   readonly jump?: JumpHost[];
   readonly knownHostsFiles: string[];
   readonly port?: number;
+  /** ServerAliveInterval in ms (0 = off is not offered: keepalive stays on). */
+  readonly keepaliveIntervalMs?: number;
+  /** ConnectTimeout in ms. */
+  readonly connectTimeoutMs?: number;
   readonly unsupported: string[];
 }
 
+type MutableCommonArgs = { -readonly [K in keyof CommonArgs]: CommonArgs[K] };
+
 export function parseSshCommonArgs(text: string | undefined): CommonArgs {
-  const out: { jump?: JumpHost[]; knownHostsFiles: string[]; port?: number; unsupported: string[] } = { knownHostsFiles: [], unsupported: [] };
+  const out: MutableCommonArgs = { knownHostsFiles: [], unsupported: [] };
   if (!text) return out;
   const words = splitShellWords(text).words.map((w) => w.text);
   for (let i = 0; i < words.length; i++) {
@@ -30,7 +37,7 @@ export function parseSshCommonArgs(text: string | undefined): CommonArgs {
   return out;
 }
 
-function option(kv: string, out: { jump?: JumpHost[]; knownHostsFiles: string[]; unsupported: string[] }): void {
+function option(kv: string, out: MutableCommonArgs): void {
   const m = /^(\w+)\s*[= ]\s*(.*)$/.exec(kv);
   if (!m) {
     out.unsupported.push(`-o ${kv}`);
@@ -64,12 +71,21 @@ function option(kv: string, out: { jump?: JumpHost[]; knownHostsFiles: string[];
     case 'userknownhostsfile':
       out.knownHostsFiles.push(...value.split(/\s+/).filter(Boolean));
       return;
+    case 'serveraliveinterval':
+    case 'connecttimeout': {
+      const seconds = Number(value);
+      if (!Number.isInteger(seconds) || seconds <= 0) {
+        out.unsupported.push(`-o ${kv} (expected a positive number of seconds)`);
+        return;
+      }
+      if (key === 'serveraliveinterval') out.keepaliveIntervalMs = seconds * 1000;
+      else out.connectTimeoutMs = seconds * 1000;
+      return;
+    }
     case 'stricthostkeychecking':
     case 'controlmaster':
     case 'controlpersist':
     case 'controlpath':
-    case 'serveraliveinterval':
-    case 'connecttimeout':
       return;
     default:
       out.unsupported.push(`-o ${kv}`);

@@ -53,6 +53,8 @@ export function createSshOpener(opts: { acceptNewHostKeys: boolean; knownHostsFi
         {
           knownHostsFiles,
           acceptNewHostKeys: opts.acceptNewHostKeys,
+          ...(common.keepaliveIntervalMs !== undefined ? { keepaliveIntervalMs: common.keepaliveIntervalMs } : {}),
+          ...(common.connectTimeoutMs !== undefined ? { connectTimeoutMs: common.connectTimeoutMs } : {}),
           ...(password ? { password } : {}),
           ...(becomePassword ? { becomePassword } : {}),
           ...(p.becomeMethod === 'su' ? { becomeMethod: 'su' as const } : {}),

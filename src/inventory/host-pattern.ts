@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../errors/k3play-error.js';
 import type { SourceLocation } from '../errors/source-location.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import { groupHostNames } from './group-members.js';
 import type { Inventory } from './types.js';
 

@@ -16,7 +16,7 @@
  */
 import { K3playError } from '../errors/k3play-error.js';
 import { formatLocation } from '../errors/source-location.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import { groupHostNames, hostGroupNames, sortedHostGroups } from './group-members.js';
 import type { Inventory, InventoryHost, SourcedValue, SourcedVars, VarSource } from './types.js';
 

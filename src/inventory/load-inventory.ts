@@ -8,7 +8,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileOnly } from '../errors/source-location.js';
-import { closestNames } from './did-you-mean.js';
+import { suggest as closestNames } from '../errors/did-you-mean.js';
 import { InventoryBuilder } from './inventory-builder.js';
 import { parseIniInventory } from './parse-ini.js';
 import { parseYamlInventory } from './parse-yaml-inventory.js';

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import type { Problem } from '../errors/k3play-error.js';
 import { formatLocation } from '../errors/source-location.js';
 import { locate } from '../errors/yaml-source.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import { isMapping, mappingOrEmpty, optionalBool, optionalNumber, optionalString, stringList, tagList, withoutUndefined } from './keyword-values.js';
 import { actionSpec, type LoadState, type PlayScope, type Where } from './load-state.js';
 import { checkVarNames, loadTaskList } from './load-tasks.js';

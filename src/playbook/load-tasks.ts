@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import type { Problem } from '../errors/k3play-error.js';
 import type { SourceLocation } from '../errors/source-location.js';
 import { locate } from '../errors/yaml-source.js';
-import { closest, didYouMean } from './did-you-mean.js';
+import { closest, didYouMean } from '../errors/did-you-mean.js';
 import {
   IDENTIFIER_HINT,
   boolOrConditions,

@@ -8,7 +8,7 @@
 import type { Problem } from '../errors/k3play-error.js';
 import type { SourceLocation } from '../errors/source-location.js';
 import { locate } from '../errors/yaml-source.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import { IDENTIFIER_HINT, isIdentifier, isMapping, type Mapping } from './keyword-values.js';
 import type { LoadState, ModuleArgsSpec, Where } from './load-state.js';
 import { checkSchema, describeValue } from './schema-problems.js';

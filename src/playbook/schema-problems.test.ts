@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { formatProblem } from '../errors/print-error.js';
 import { parseYamlSource } from '../errors/yaml-source.js';
-import { didYouMean, levenshtein } from './did-you-mean.js';
+import { didYouMean, levenshtein } from '../errors/did-you-mean.js';
 import { checkSchema, describeValue, typeWords } from './schema-problems.js';
 import type { SourceDoc } from './yaml-file.js';
 

@@ -10,7 +10,7 @@ import { Ajv, type ErrorObject, type SchemaObject, type ValidateFunction } from 
 import addFormatsModule from 'ajv-formats';
 import type { Problem } from '../errors/k3play-error.js';
 import { locate, pointerToPath } from '../errors/yaml-source.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import { sourceText, type DocPath, type SourceDoc } from './yaml-file.js';
 
 type DataPath = readonly (string | number)[];

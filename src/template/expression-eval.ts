@@ -6,7 +6,7 @@
  * test or filter except defined/undefined/default) is an EvalFailure naming it.
  */
 import { isSecret } from '../module-api/secret.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import { pathText, type ExprNode } from './expression-ast.js';
 import { FILTERS, TESTS } from './expression-functions.js';
 import { EvalFailure, Undef, compare, defined, equals } from './expression-values.js';
@@ -21,7 +21,7 @@ export function evalNode(n: ExprNode, vars: TemplateVars): unknown {
       return n.value;
     case 'var': {
       const v = ownProperty(vars, n.name);
-      return v === undefined ? new Undef(n.name, n.pos, didYouMean(n.name, Object.keys(vars))) : v;
+      return v === undefined ? new Undef(n.name, n.pos, didYouMean(n.name, Object.keys(vars)) ?? '') : v;
     }
     case 'list':
       return n.items.map((i) => defined(evalNode(i, vars)));

@@ -8,7 +8,7 @@
  * The parser rejects function calls, forbidden names, unknown tests/filters, input longer than
  * MAX_EXPRESSION_LENGTH and nesting deeper than MAX_EXPRESSION_DEPTH. It never evaluates.
  */
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import type { BinaryOp, ExprNode } from './expression-ast.js';
 import { FILTERS, TESTS } from './expression-functions.js';
 import { isForbiddenName } from './safe-access.js';

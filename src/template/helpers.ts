@@ -10,7 +10,7 @@
  */
 import { stringify as yamlStringify } from 'yaml';
 import { Secret, isSecret } from '../module-api/secret.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import { currentState } from './render-state.js';
 import { isForbiddenName, ownKeys, ownProperty, typeName } from './safe-access.js';
 import { TemplateFailure, undefinedHint, type TextPos } from './template-error.js';

@@ -12,7 +12,7 @@
  * It does not compile or run templates (render.ts does).
  */
 import Handlebars from 'handlebars';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import { BUILTIN_BLOCK_HELPERS, HELPERS, PUBLIC_HELPER_NAMES } from './helpers.js';
 import { isForbiddenName } from './safe-access.js';
 import { TemplateFailure, type TextPos } from './template-error.js';
@@ -148,7 +148,7 @@ function rewriteCall(sub: SubExpression): SubExpression {
 }
 
 function helperHint(name: string): string {
-  const dym = name ? didYouMean(name, PUBLIC_HELPER_NAMES) : '';
+  const dym = (name ? didYouMean(name, PUBLIC_HELPER_NAMES) : undefined) ?? '';
   return [dym, `helpers: ${PUBLIC_HELPER_NAMES.join(', ')}`].filter((s) => s !== '').join('; ');
 }
 

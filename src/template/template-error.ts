@@ -75,6 +75,6 @@ export function failureError(where: TemplateWhere, f: TemplateFailure): K3playEr
 /** The hint every "undefined variable" error ends with. */
 export const DEFINE_HINT = 'define it in group_vars/, host_vars/, play vars or with -e';
 
-export function undefinedHint(suggestion: string, extra?: string): string {
+export function undefinedHint(suggestion: string | undefined, extra?: string): string {
   return [suggestion, extra, DEFINE_HINT].filter((s) => s !== undefined && s !== '').join('; ');
 }

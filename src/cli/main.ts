@@ -1,18 +1,13 @@
 /**
- * argv -> request -> exit code. The only code that reads process.argv (via its caller) or
+ * argv -> request -> exit code. Subcommands are imported lazily: `k3play --help` or a run does
+ * not pay for loading the lab, listr2 or ssh2 code it does not use (start-up time counts). The only code that reads process.argv (via its caller) or
  * decides exit codes. Each subcommand's work lives in its own file; this one wires commander.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ExitCode, isK3playError } from '../errors/k3play-error.js';
 import { formatError } from '../errors/print-error.js';
-import { inventoryCommand } from './inventory-command.js';
-import { modulesCommand } from './modules-command.js';
-import { factsCommand } from './facts-command.js';
-import { connectOptions } from './connect-options.js';
-import { labDownCommand, labIpCommand, labSshCommandCli, labStatusCommand, labUpCommand } from './lab-command.js';
-import { runCommand, type RunCliOptions } from './run-command.js';
-import { validateCommand } from './validate-command.js';
+import type { RunCliOptions } from './run-command.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -76,7 +71,7 @@ Run "k3play help <command>" for a command's options.`,
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (playbook: string, o: RunCliOptions) => {
       verbose = o.verbose;
-      exitCode = await runCommand(playbook, o);
+      exitCode = await (await import('./run-command.js')).runCommand(playbook, o);
     });
 
   program
@@ -89,7 +84,7 @@ Run "k3play help <command>" for a command's options.`,
     .addHelpText('after', '\nExample:\n  k3play validate playbooks/ha-embedded.yml -i inventories/examples/edge-site.ini')
     .action(async (playbook: string, o: { inventory: string[]; extraVars: string[]; verbose: number }) => {
       verbose = o.verbose;
-      exitCode = await validateCommand(playbook, o);
+      exitCode = await (await import('./validate-command.js')).validateCommand(playbook, o);
     });
 
   program
@@ -105,7 +100,7 @@ Run "k3play help <command>" for a command's options.`,
       '\nExamples:\n  k3play inventory -i site.ini --graph\n  k3play inventory -i site.ini --list\n  k3play inventory -i site.ini --explain h1 k3s_version',
     )
     .action(async (o: { inventory: string[]; list?: boolean; graph?: string | boolean; host?: string; explain?: string[] }) => {
-      exitCode = await inventoryCommand(o);
+      exitCode = await (await import('./inventory-command.js')).inventoryCommand(o);
     });
 
   program
@@ -117,7 +112,8 @@ Run "k3play help <command>" for a command's options.`,
     .option('--accept-new-host-keys', 'trust and record unknown SSH host keys', false)
     .addHelpText('after', '\nExample:\n  k3play facts h1 -i inventories/examples/edge-site.ini')
     .action(async (host: string, o: { inventory: string[]; ansible: boolean; acceptNewHostKeys: boolean }) => {
-      exitCode = await factsCommand(host, o, connectOptions(o.acceptNewHostKeys, o.inventory));
+      const { connectOptions } = await import('./connect-options.js');
+      exitCode = await (await import('./facts-command.js')).factsCommand(host, o, connectOptions(o.acceptNewHostKeys, o.inventory));
     });
 
   const lab = program
@@ -146,14 +142,14 @@ Root and Linux only. Teardown is complete and verified; a lab left by a crash is
     .option('--light-hosts <n>', 'add this many light hosts next to the full ones', (v) => parsePositiveInt(v, '--light-hosts'))
     .option('--topology <t>', 'groups in the inventory: default | ha-embedded | external-etcd | kubeadm', 'default')
     .action(async (count: string, o: { name: string; light: boolean; lightHosts?: number; topology: string }) => {
-      exitCode = await labUpCommand(count, o);
+      exitCode = await (await import('./lab-command.js')).labUpCommand(count, o);
     });
   lab
     .command('down')
     .description('stop every host and remove every netns, link, mount and process of the lab, then verify')
     .addOption(labName)
     .action(async (o: { name: string }) => {
-      exitCode = await labDownCommand(o);
+      exitCode = await (await import('./lab-command.js')).labDownCommand(o);
     });
   lab
     .command('status')
@@ -161,7 +157,7 @@ Root and Linux only. Teardown is complete and verified; a lab left by a crash is
     .addOption(labName)
     .option('--json', 'as JSON', false)
     .action(async (o: { name: string; json: boolean }) => {
-      exitCode = await labStatusCommand(o);
+      exitCode = await (await import('./lab-command.js')).labStatusCommand(o);
     });
   lab
     .command('ssh')
@@ -170,7 +166,7 @@ Root and Linux only. Teardown is complete and verified; a lab left by a crash is
     .argument('[command...]', 'command to run')
     .addOption(labName)
     .action(async (host: string, command: string[], o: { name: string }) => {
-      exitCode = await labSshCommandCli(host, command, o);
+      exitCode = await (await import('./lab-command.js')).labSshCommandCli(host, command, o);
     });
   lab
     .command('ip')
@@ -179,7 +175,7 @@ Root and Linux only. Teardown is complete and verified; a lab left by a crash is
     .argument('<new_ip>', 'new address inside the lab network')
     .addOption(labName)
     .action(async (host: string, ip: string, o: { name: string }) => {
-      exitCode = await labIpCommand(host, ip, o);
+      exitCode = await (await import('./lab-command.js')).labIpCommand(host, ip, o);
     });
 
   program
@@ -188,7 +184,7 @@ Root and Linux only. Teardown is complete and verified; a lab left by a crash is
     .argument('[name]', 'module name')
     .addHelpText('after', '\nExamples:\n  k3play modules\n  k3play modules file')
     .action(async (name: string | undefined) => {
-      exitCode = await modulesCommand(name);
+      exitCode = await (await import('./modules-command.js')).modulesCommand(name);
     });
 
   try {

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { K3playError } from '../errors/k3play-error.js';
+import { parseYamlSource } from '../errors/yaml-source.js';
 import { splitShellWords } from '../inventory/shell-words.js';
 
 export async function parseExtraVars(values: readonly string[]): Promise<Record<string, unknown>> {
@@ -20,7 +21,10 @@ export async function parseExtraVars(values: readonly string[]): Promise<Record<
       } catch {
         throw new K3playError({ message: `-e @${file}: file not found`, hint: 'give the path of a YAML or JSON file with a mapping of variables' });
       }
-      Object.assign(out, asMapping(parseYamlSafe(text, `-e @${file}`), `-e @${file}`));
+      // Through parseYamlSource: a vault-encrypted file or `!vault` values decrypt to Secrets.
+      const src = parseYamlSource(text, file);
+      if (src.problems.length > 0) throw new K3playError([...src.problems]);
+      Object.assign(out, asMapping(src.value, `-e @${file}`));
     } else if (v.startsWith('{')) {
       Object.assign(out, asMapping(parseYamlSafe(v, '-e'), '-e'));
     } else {

@@ -5,6 +5,7 @@ import { ExitCode, K3playError } from '../errors/k3play-error.js';
 import { explainVar } from '../inventory/host-vars.js';
 import { hostVarsJson, inventoryGraph, inventoryListJson } from '../inventory/inventory-output.js';
 import { loadInventory } from '../inventory/load-inventory.js';
+import { initVaultKeyring } from '../vault/vault-password.js';
 
 export interface InventoryCliOptions {
   inventory: string[];
@@ -12,6 +13,9 @@ export interface InventoryCliOptions {
   graph?: string | boolean;
   host?: string;
   explain?: string[];
+  /** Vault password sources (src/vault/vault-password.ts). */
+  vaultPasswordFile?: string[];
+  vaultId?: string[];
 }
 
 export async function inventoryCommand(o: InventoryCliOptions): Promise<number> {
@@ -19,6 +23,7 @@ export async function inventoryCommand(o: InventoryCliOptions): Promise<number> 
   if (modes !== 1) {
     throw new K3playError({ message: 'give exactly one of --list, --graph, --host HOST, --explain HOST VAR', hint: 'example: k3play inventory -i site.ini --graph' });
   }
+  await initVaultKeyring(o);
   const inv = await loadInventory(o.inventory);
   if (o.list) {
     process.stdout.write(`${JSON.stringify(inventoryListJson(inv), null, 4)}\n`);

@@ -13,6 +13,11 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
+// Vault passwords (src/vault/vault-password.ts), on every command that reads YAML.
+const VAULT_FILE_HELP = 'vault password file, or an executable that prints it (also: K3PLAY_VAULT_PASSWORD_FILE)';
+const VAULT_ID_HELP = 'LABEL@FILE: a vault id and its password file (repeatable)';
+type VaultCliFlags = { vaultPasswordFile: string[]; vaultId: string[] };
+
 const RUN_EXAMPLES = `
 Examples:
   k3play run playbooks/ha-embedded.yml -i inventories/edge-site.ini
@@ -67,6 +72,8 @@ Run "k3play help <command>" for a command's options.`,
     .option('--no-color', 'no ANSI colors (also: NO_COLOR=1)')
     .option('--facts-cache <dir>', 'persistent facts cache directory (gather_facts: smart)')
     .option('--accept-new-host-keys', 'trust and record unknown SSH host keys (changed keys are always refused)', false)
+    .option('--vault-password-file <file>', VAULT_FILE_HELP, collect, [])
+    .option('--vault-id <label@file>', VAULT_ID_HELP, collect, [])
     .option('-v, --verbose', 'more output (repeat: -vvv shows stack traces)', (_v, prev: number) => prev + 1, 0)
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (playbook: string, o: RunCliOptions) => {
@@ -80,9 +87,11 @@ Run "k3play help <command>" for a command's options.`,
     .argument('<playbook>', 'playbook YAML file')
     .option('-i, --inventory <path>', 'inventory file or directory (repeatable)', collect, [])
     .option('-e, --extra-vars <vars>', 'variables, as for run', collect, [])
+    .option('--vault-password-file <file>', VAULT_FILE_HELP, collect, [])
+    .option('--vault-id <label@file>', VAULT_ID_HELP, collect, [])
     .option('-v, --verbose', 'more output', (_v, prev: number) => prev + 1, 0)
     .addHelpText('after', '\nExample:\n  k3play validate playbooks/ha-embedded.yml -i inventories/examples/edge-site.ini')
-    .action(async (playbook: string, o: { inventory: string[]; extraVars: string[]; verbose: number }) => {
+    .action(async (playbook: string, o: { inventory: string[]; extraVars: string[]; verbose: number } & VaultCliFlags) => {
       verbose = o.verbose;
       exitCode = await (await import('./validate-command.js')).validateCommand(playbook, o);
     });
@@ -95,11 +104,13 @@ Run "k3play help <command>" for a command's options.`,
     .option('--graph [group]', 'the group tree')
     .option('--host <host>', "one host's variables as JSON")
     .option('--explain <host_var...>', 'HOST VAR: where a variable\'s value comes from, and what it overrides')
+    .option('--vault-password-file <file>', VAULT_FILE_HELP, collect, [])
+    .option('--vault-id <label@file>', VAULT_ID_HELP, collect, [])
     .addHelpText(
       'after',
       '\nExamples:\n  k3play inventory -i site.ini --graph\n  k3play inventory -i site.ini --list\n  k3play inventory -i site.ini --explain h1 k3s_version',
     )
-    .action(async (o: { inventory: string[]; list?: boolean; graph?: string | boolean; host?: string; explain?: string[] }) => {
+    .action(async (o: { inventory: string[]; list?: boolean; graph?: string | boolean; host?: string; explain?: string[] } & VaultCliFlags) => {
       exitCode = await (await import('./inventory-command.js')).inventoryCommand(o);
     });
 
@@ -110,8 +121,11 @@ Run "k3play help <command>" for a command's options.`,
     .requiredOption('-i, --inventory <path>', 'inventory file or directory (repeatable)', collect, [])
     .option('--ansible', 'also print the ansible_* aliases', false)
     .option('--accept-new-host-keys', 'trust and record unknown SSH host keys', false)
+    .option('--vault-password-file <file>', VAULT_FILE_HELP, collect, [])
+    .option('--vault-id <label@file>', VAULT_ID_HELP, collect, [])
     .addHelpText('after', '\nExample:\n  k3play facts h1 -i inventories/examples/edge-site.ini')
-    .action(async (host: string, o: { inventory: string[]; ansible: boolean; acceptNewHostKeys: boolean }) => {
+    .action(async (host: string, o: { inventory: string[]; ansible: boolean; acceptNewHostKeys: boolean } & VaultCliFlags) => {
+      await (await import('../vault/vault-password.js')).initVaultKeyring(o);
       const { connectOptions } = await import('./connect-options.js');
       exitCode = await (await import('./facts-command.js')).factsCommand(host, o, connectOptions(o.acceptNewHostKeys, o.inventory));
     });
@@ -176,6 +190,56 @@ Root and Linux only. Teardown is complete and verified; a lab left by a crash is
     .addOption(labName)
     .action(async (host: string, ip: string, o: { name: string }) => {
       exitCode = await (await import('./lab-command.js')).labIpCommand(host, ip, o);
+    });
+
+  const vault = program
+    .command('vault')
+    .description('Ansible Vault files and values: encrypt, decrypt, view, edit, encrypt_string (same format as ansible-vault)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  k3play vault encrypt group_vars/all/vault.yml --vault-password-file ~/.k3play-vault-pass
+  k3play vault edit group_vars/all/vault.yml
+  k3play vault view secrets.yml --vault-id prod@prod.pass
+  printf %s "$TOKEN" | k3play vault encrypt_string --name k3s_token
+
+Passwords: --vault-password-file FILE, --vault-id LABEL@FILE (repeatable) or K3PLAY_VAULT_PASSWORD_FILE.
+The same options make run, validate, inventory and facts read vault files and !vault values.`,
+    );
+  const vaultCmd = (name: string, description: string) =>
+    vault
+      .command(name)
+      .description(description)
+      .option('--vault-password-file <file>', VAULT_FILE_HELP, collect, [])
+      .option('--vault-id <label@file>', VAULT_ID_HELP, collect, [])
+      .option('--encrypt-vault-id <label>', 'the vault id that encrypts, when several are given');
+  type VaultOpts = import('./vault-command.js').VaultCliOptions;
+  vaultCmd('encrypt', 'encrypt files in place (a --vault-id label writes format 1.2)')
+    .argument('<file...>', 'files to encrypt')
+    .action(async (files: string[], o: VaultOpts) => {
+      exitCode = await (await import('./vault-command.js')).vaultEncryptCommand(files, o);
+    });
+  vaultCmd('decrypt', 'decrypt files in place (or to --output FILE, "-" for stdout)')
+    .argument('<file...>', 'files to decrypt')
+    .option('--output <file>', 'write the plaintext here instead ("-" = stdout)')
+    .action(async (files: string[], o: VaultOpts) => {
+      exitCode = await (await import('./vault-command.js')).vaultDecryptCommand(files, o);
+    });
+  vaultCmd('view', 'print the decrypted content on stdout')
+    .argument('<file...>', 'files to show')
+    .action(async (files: string[], o: VaultOpts) => {
+      exitCode = await (await import('./vault-command.js')).vaultViewCommand(files, o);
+    });
+  vaultCmd('edit', 'decrypt to a private temp file, run $EDITOR, re-encrypt on save')
+    .argument('<file>', 'file to edit')
+    .action(async (file: string, o: VaultOpts) => {
+      exitCode = await (await import('./vault-command.js')).vaultEditCommand(file, o);
+    });
+  vaultCmd('encrypt_string', 'encrypt the value on stdin into a "NAME: !vault |" YAML snippet')
+    .requiredOption('--name <var>', 'the variable name of the snippet')
+    .action(async (o: VaultOpts) => {
+      exitCode = await (await import('./vault-command.js')).vaultEncryptStringCommand(o);
     });
 
   program

@@ -9,6 +9,7 @@ import { chooseReporters, colorEnabled } from '../report/choose-reporter.js';
 import { runPlaybookFile } from '../run.js';
 import { parseExtraVars } from './extra-vars.js';
 import { connectOptions } from './connect-options.js';
+import { initVaultKeyring } from '../vault/vault-password.js';
 
 export interface RunCliOptions {
   inventory: string[];
@@ -24,11 +25,15 @@ export interface RunCliOptions {
   factsCache?: string;
   acceptNewHostKeys: boolean;
   verbose: number;
+  /** Vault password sources (src/vault/vault-password.ts). */
+  vaultPasswordFile?: string[];
+  vaultId?: string[];
 }
 
 const splitTags = (v: readonly string[]) => v.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
 
 export async function runCommand(playbook: string, o: RunCliOptions): Promise<number> {
+  await initVaultKeyring(o);
   const extraVars = await parseExtraVars(o.extraVars);
   const tty = Boolean(process.stdout.isTTY);
   const color = colorEnabled(process.env, tty, o.color === false ? false : undefined);

@@ -8,8 +8,10 @@ import { loadPlaybook } from '../playbook/load-playbook.js';
 import { validateHostPatterns } from '../validate-hosts.js';
 import { moduleRegistry } from '../../modules/index.js';
 import { parseExtraVars } from './extra-vars.js';
+import { initVaultKeyring, type VaultPasswordOptions } from '../vault/vault-password.js';
 
-export async function validateCommand(playbook: string, o: { inventory: string[]; extraVars: string[] }): Promise<number> {
+export async function validateCommand(playbook: string, o: { inventory: string[]; extraVars: string[] } & VaultPasswordOptions): Promise<number> {
+  await initVaultKeyring(o);
   await parseExtraVars(o.extraVars);
   const [pbResult, invResult] = await Promise.allSettled([
     loadPlaybook(playbook, { modules: moduleRegistry }),

@@ -124,7 +124,7 @@ export class LocalConnection implements Connection {
   }
 
   async #putViaSudo(path: string, content: string | Buffer, opts: PutOptions): Promise<void> {
-    const r = await this.#run(putScript(path, opts), { sudo: true, becomeUser: opts.becomeUser, stdin: content });
+    const r = await this.#run(putScript(path, opts, Buffer.byteLength(content)), { sudo: true, becomeUser: opts.becomeUser, stdin: content });
     if (r.exitCode === PUT_DIR_MISSING_EXIT) throw new Error(`put ${path}: directory ${posix.dirname(path)} does not exist`);
     if (r.exitCode !== 0) throw new Error(`put ${path}: exit ${r.exitCode}: ${r.stderr.trim()}`);
   }

@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
+import { ExitCode, K3playError } from '../errors/k3play-error.js';
 import type { Secret } from '../module-api/secret.js';
 import { channelHandshake, explainBecomeFailure, sawPrompt, type BecomeSpec } from './become.js';
 import {
@@ -41,9 +42,13 @@ export type ShellRunOutcome =
   | { readonly kind: 'died'; readonly stdout: Buffer; readonly stderr: Buffer; readonly durationMs: number };
 
 /** The shell could not be started because become failed (wrong password, not in sudoers...). */
-export class BecomeError extends Error {
-  constructor(message: string) {
-    super(message);
+/**
+ * Becoming another user failed (no/wrong password, sudo refused): a host failure the user can
+ * fix, so a K3playError (the engine prints message + hint), not an "internal error".
+ */
+export class BecomeError extends K3playError {
+  constructor(message: string, hint?: string) {
+    super({ context: 'become', message, ...(hint ? { hint } : {}) }, ExitCode.hostFailed);
     this.name = 'BecomeError';
   }
 }
@@ -99,9 +104,9 @@ export async function openWithHandshake(open: ExecChannelOpener, inner: string, 
       err += d.toString('utf8');
       if (!sawPrompt(err, hs.prompt)) return;
       if (!spec.becomePassword) {
-        finish(new BecomeError(`${method} to ${user} requires a password: set ansible_become_password (or allow passwordless ${method})`));
+        finish(new BecomeError(`${method} to ${user} requires a password`, `set ansible_become_password (inventory or group_vars), or allow passwordless ${method}`));
       } else if (sentPassword) {
-        finish(new BecomeError(`${method} to ${user}: the become password was rejected`));
+        finish(new BecomeError(`${method} to ${user}: the become password was rejected`, 'check ansible_become_password for this host'));
       } else {
         sentPassword = true;
         err = '';

@@ -40,7 +40,9 @@ export class HostKeyRejected extends HostUnreachable {
     reason: string,
     readonly hint: string,
   ) {
-    super(host, reason);
+    // The hint is part of the reason too: the engine reports an unreachable host by its reason
+    // alone, and a refused key without "what to do" leaves the operator stuck.
+    super(host, `${reason}; ${hint}`);
     this.name = 'HostKeyRejected';
   }
 }

@@ -88,7 +88,7 @@ export async function sshPut(t: PutTransport, path: string, content: string | Bu
     if (r.exitCode !== 0) throw new Error(`put ${path}: fixing owner/mode failed: ${r.stderr.toString().trim()}`);
     return;
   }
-  const script = putScript(path, opts);
+  const script = putScript(path, opts, data.length);
   stats.putsSent++;
   stats.bytesSent += data.length;
   const r =

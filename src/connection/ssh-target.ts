@@ -4,7 +4,8 @@
  * user, key file) win over ssh_config, which wins over the defaults (port 22, local user).
  * ProxyJump hops are resolved through the same config and nested (the last hop is the
  * target's `jump`, each hop's `jump` is the hop before it), so chains of any length work; an
- * explicit `jump` from the inventory (ansible_ssh_common_args) replaces ProxyJump. Pure.
+ * explicit `jump` from the inventory (ansible_ssh_common_args) replaces ProxyJump. A hop
+ * also tries the target's inventory key after its own. Pure.
  */
 import { resolveSshHost, type JumpHost, type SshConfig } from './ssh-config.js';
 import type { SshParams } from './ssh-connection.js';
@@ -36,7 +37,9 @@ export function resolveSshParams(h: InventorySshHost, config: SshConfig, common:
       address: hr.hostName,
       port: hop.port ?? hr.port ?? 22,
       user: hop.user ?? hr.user ?? localUser,
-      identityFiles: hr.identityFiles,
+      // The inventory's key is tried after the hop's own (ssh_config) keys: operators give one
+      // ansible_ssh_private_key_file for the bastion and the hosts behind it.
+      identityFiles: [...hr.identityFiles, ...(h.privateKeyFile && !hr.identityFiles.includes(h.privateKeyFile) ? [h.privateKeyFile] : [])],
       ...(jump ? { jump } : {}),
     };
   }

@@ -7,6 +7,7 @@
 import { LineCounter, parseAllDocuments, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
 import type { Problem } from './k3play-error.js';
 import type { SourceLocation } from './source-location.js';
+import { decryptVaultFile, resolveVaultNodes, vaultTag } from '../vault/vault-yaml.js';
 
 export interface YamlSource {
   readonly file: string;
@@ -16,12 +17,21 @@ export interface YamlSource {
   readonly value: unknown;
   /** Syntax problems; when non-empty `value` may be partial. */
   readonly problems: readonly Problem[];
+  /**
+   * True when the file was a whole-file Ansible Vault: `doc` and positions then refer to the
+   * decrypted text (not the file's bytes) and every string value is a Secret.
+   */
+  readonly vaulted?: boolean;
 }
 
-export function parseYamlSource(text: string, file: string): YamlSource {
+export function parseYamlSource(fileText: string, file: string): YamlSource {
+  // Ansible Vault (src/vault/vault-yaml.ts): a whole encrypted file is decrypted first; inline
+  // `!vault |` scalars are decrypted after parsing. Both give Secrets; both need the keyring.
+  const vault = decryptVaultFile(fileText, file);
+  const text = vault.text;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
-  const problems: Problem[] = [];
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, customTags: [vaultTag] });
+  const problems: Problem[] = [...vault.problems];
   for (const err of doc.errors) {
     const pos = err.pos?.[0] ?? 0;
     const lp = lineCounter.linePos(pos);
@@ -42,8 +52,9 @@ export function parseYamlSource(text: string, file: string): YamlSource {
       hint: 'remove the extra `---` separator; k3play reads one document per file',
     });
   }
+  if (problems.length === 0) problems.push(...resolveVaultNodes(doc, lineCounter, file, vault.vaulted));
   const value = problems.length === 0 || doc.contents ? doc.toJS({ maxAliasCount: 1000 }) : undefined;
-  return { file, doc, lineCounter, value, problems };
+  return { file, doc, lineCounter, value, problems, ...(vault.vaulted ? { vaulted: true } : {}) };
 }
 
 function firstLine(s: string): string {

@@ -8,7 +8,9 @@ import type { Block, Task, TaskNode } from '../playbook/types.js';
 import type { HostRun } from './host-run.js';
 import type { PlayContext, Scope } from './run-context.js';
 import { shouldRunTags } from './tag-filter.js';
-import { runTaskOnHost, taskDisplayName } from './task-runner.js';
+import { hostVarsFor, runTaskOnHost, taskDisplayName } from './task-runner.js';
+import { referencedNames } from './task-vars.js';
+import { evaluateCondition } from '../template/index.js';
 import { formatLocation } from '../errors/source-location.js';
 import { runHandlers } from './handler-runner.js';
 
@@ -43,7 +45,7 @@ export async function runNodes(nodes: readonly TaskNode[], hosts: readonly HostR
     if (node.kind === 'block') {
       await runBlock(node, active, s, pc);
     } else if (node.module === 'meta') {
-      if (shouldRunTags([...s.tags], pc.run.tagSel)) await runMeta(node, active, s, pc);
+      if (shouldRunTags([...s.tags], pc.run.tagSel)) await runMeta(node, metaHosts(node, active, s, pc), s, pc);
     } else if (shouldRunTags([...s.tags], pc.run.tagSel)) {
       await runTask(node, active, s, pc);
     }
@@ -123,13 +125,24 @@ function checkFailureLimits(task: Task, hosts: readonly HostRun[], scope: Scope,
   }
 }
 
+/** Hosts for which a meta task's `when` (its own and inherited) holds. */
+function metaHosts(task: Task, hosts: HostRun[], scope: Scope, pc: PlayContext): HostRun[] {
+  const conds = [...scope.when, ...task.when.map((text) => ({ text, loc: task.loc }))];
+  if (conds.length === 0) return hosts;
+  return hosts.filter((h) => {
+    const vars = hostVarsFor(h, pc, scope, task, referencedNames(conds.map((c) => c.text), true));
+    return conds.every((c) => evaluateCondition(c.text, vars, c.loc));
+  });
+}
+
 async function runMeta(task: Task, hosts: HostRun[], scope: Scope, pc: PlayContext): Promise<void> {
   const action = String((task.args as { _raw?: unknown; action?: unknown })['action'] ?? (task.args as { _raw?: unknown })['_raw'] ?? '');
   switch (action) {
     case 'flush_handlers':
-      await runHandlers(pc, hosts);
+      if (hosts.length > 0) await runHandlers(pc, hosts);
       return;
     case 'end_play':
+      if (hosts.length === 0) return;
       for (const h of pc.batch) if (h.active) h.ended = true;
       pc.stopPlay = true;
       return;

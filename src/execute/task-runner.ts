@@ -244,9 +244,10 @@ function applyResultConditions(task: Task, r: TaskResult, vars: Record<string, u
     out.changed = typeof task.changedWhen === 'boolean' ? task.changedWhen : task.changedWhen.every((c) => evaluateCondition(c, rv, task.loc));
   }
   if (task.failedWhen !== undefined) {
-    const failed = typeof task.failedWhen === 'boolean' ? task.failedWhen : task.failedWhen.some((c) => evaluateCondition(c, rv, task.loc));
+    // A list of conditions is ANDed, for failed_when as for when and changed_when (Ansible).
+    const failed = typeof task.failedWhen === 'boolean' ? task.failedWhen : task.failedWhen.every((c) => evaluateCondition(c, rv, task.loc));
     out.failed = failed;
-    if (failed && !r.failed) out.msg = `failed_when condition held: ${Array.isArray(task.failedWhen) ? task.failedWhen.join(' or ') : 'true'}`;
+    if (failed && !r.failed) out.msg = `failed_when condition held: ${Array.isArray(task.failedWhen) ? task.failedWhen.join(' and ') : 'true'}`;
     if (!failed && r.failed) delete out.hint;
   }
   return out;

@@ -196,7 +196,7 @@ function checkTaskKeywords(raw: Mapping, where: Where, role: TaskRole, context: 
     add({
       loc: locate(src, [...path, k]),
       message: `${k}: must be a list or a template such as "{{ items }}" (got ${describeValue(v)})`,
-      hint: isMapping(v) ? `to loop over a mapping write ${k}: "{{ my_map | dict2items }}"` : typeof v === 'string' ? `did you mean ${k}: "{{ ${v} }}"?` : 'write the items as a YAML list',
+      hint: isMapping(v) ? `to loop over a mapping write ${k}: "{{dict2items my_map}}" (items have .key and .value)` : typeof v === 'string' ? `did you mean ${k}: "{{ ${v} }}"?` : 'write the items as a YAML list',
     });
   }
   const reg = raw['register'];

@@ -107,7 +107,7 @@ export const importPlaybookSchema: SchemaObject = {
   additionalProperties: false,
 };
 
-export const META_ACTIONS = ['flush_handlers', 'end_play', 'end_host', 'clear_facts', 'noop'] as const;
+export const META_ACTIONS = ['flush_handlers', 'end_play', 'end_host', 'clear_facts', 'clear_host_errors', 'noop'] as const;
 
 /**
  * Argument schemas of the engine actions, in the same shape as a module entry of LoadContext.

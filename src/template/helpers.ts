@@ -209,6 +209,12 @@ export const HELPERS: Readonly<Record<string, HelperImpl>> = {
     if (!Array.isArray(members)) fail(o, `group: unknown group "${name}"`, didYouMean(name, ownKeys(groups)) || 'groups come from the inventory');
     return members;
   },
+  dict2items: (args, o) => {
+    requireArgs(o, 'dict2items', args, 1, '{{dict2items mapping}}');
+    const [m] = args;
+    if (m === null || typeof m !== 'object' || Array.isArray(m)) fail(o, `dict2items: expected a mapping, got ${typeName(m)}`);
+    return ownKeys(m).map((key) => ({ key, value: ownProperty(m, key) }));
+  },
   lookup: (args, o) => {
     requireArgs(o, 'lookup', args, 2, '{{lookup mapping "key"}}');
     const key = args[1];

@@ -433,3 +433,54 @@ describe('playbook language', () => {
     expect(r.results[0]!.msg).toBe('https://10.231.0.250:6443');
   });
 });
+
+describe('playbook language: corner cases found while documenting', () => {
+  it('failed_when with a list fails only when every condition holds (ANDed, as Ansible)', async () => {
+    const r = await runCase({
+      playbook: `
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: both
+      command: "echo ERROR"
+      register: out
+      ignore_errors: true
+      failed_when: ["'ERROR' in out.stdout", "out.rc == 0"]
+    - name: one
+      command: "echo ERROR"
+      register: out2
+      failed_when: ["'ERROR' in out2.stdout", "out2.rc == 1"]
+`,
+    });
+    expect(r.trace).toEqual(['both:h1:failed', 'one:h1:changed']);
+  });
+
+  it("meta honours when (its own and a block's)", async () => {
+    const r = await runCase({
+      playbook: `
+- hosts: h1,h2
+  gather_facts: false
+  tasks:
+    - meta: end_host
+      when: inventory_hostname == 'h2'
+    - { name: after, command: "true" }
+`,
+    });
+    expect(r.trace).toEqual(['after:h1:changed']);
+  });
+
+  it('dict2items turns a mapping into a loop of {key, value}', async () => {
+    const r = await runCase({
+      playbook: `
+- hosts: h1
+  gather_facts: false
+  vars:
+    sysctls: { net.ipv4.ip_forward: "1", vm.swappiness: "0" }
+  tasks:
+    - debug: { msg: "{{ item.key }}={{ item.value }}" }
+      loop: "{{dict2items sysctls}}"
+`,
+    });
+    expect(r.results.map((x) => x.msg)).toEqual(['net.ipv4.ip_forward=1', 'vm.swappiness=0']);
+  });
+});

@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
-# Debian packages the test suite compares against: ansible (ansible-inventory --list/--graph shape,
-# vault interoperability, the benchmark baseline). Idempotent; skipped when not root or not apt.
+# Debian packages the test suite uses besides the lab's (scripts/lab-deps.sh):
+#   ansible           ansible-inventory --list/--graph shape, ansible-vault interop, bench baseline
+#   openssh-server    private sshd instances on loopback for the SSH transport tests
+#   sudo              become tests (password on stdin, never in ps)
+#   gnupg             signing the local apt repository the package tests build
+#   dnf rpm createrepo-c   the package module's dnf back end, tested for real (--installroot)
+#   bsdutils          `script`, a pseudo-terminal for the live (listr2) reporter test
+# Idempotent: installs only what is missing. Skipped when not root or not on apt (the tests that
+# need these then skip themselves, saying why).
 set -euo pipefail
 command -v apt-get >/dev/null 2>&1 || exit 0
-[ "$(id -u)" = 0 ] || { echo "test-deps: not root, skipping Debian packages (tests that need them are skipped)"; exit 0; }
+[ "$(id -u)" = 0 ] || { echo "test-deps: not root, skipping Debian packages"; exit 0; }
+PACKAGES=(ansible openssh-server sudo gnupg dnf rpm createrepo-c bsdutils)
 missing=()
-command -v ansible-inventory >/dev/null 2>&1 || missing+=(ansible)
-command -v script >/dev/null 2>&1 || missing+=(bsdutils)
-[ ${#missing[@]} -eq 0 ] && exit 0
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && { echo "test-deps: all present"; exit 0; }
 echo "test-deps: installing ${missing[*]}"
-if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1; then
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mtime -1 -print -quit 2>/dev/null)" ]; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -41,7 +41,7 @@ describe.skipIf(sharedLabSkipReason() !== null)('get_url on lab hosts', () => {
     const run = await runOnLab(state, playbook(), { limit: 'h1' });
     expect(run.failed, run.stderr).toBe(0);
     expect(changedTasks(run)).toEqual(changedTasks(check));
-    expect((await labSsh(state, 'h1', `stat -c %a ${DEST}; ${DEST}`)).stdout).toBe(`755\n${BODY.split('\n')[1]}\n`);
+    expect((await labSsh(state, 'h1', `stat -c %a ${DEST}; ${DEST}`)).stdout).toBe(`755\n${BODY.split('\n')[1]?.replace(/^echo /, '')}\n`);
 
     const again = await runOnLab(state, playbook(), { limit: 'h1' });
     expect(again.failed, again.stderr).toBe(0);

@@ -56,7 +56,8 @@ export async function executePlaybook(input: ExecuteInput): Promise<ExecuteOutpu
     hosts,
     groups,
     connect: async (h) => {
-      if (!h.conn) h.conn = await input.connect(h.name, h.hostScope());
+      // -e wins for connection variables too (ansible_become_password=..., ansible_user=...).
+      if (!h.conn) h.conn = await input.connect(h.name, { ...h.hostScope(), ...opts.extraVars });
       return h.conn;
     },
     limit: pLimit(Math.max(1, opts.forks)),

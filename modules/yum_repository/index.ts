@@ -4,7 +4,8 @@
  * read is ONE round trip (the file, or "absent"); plan is pure. Works on any host (a Debian
  * host just gets the file), it does not run dnf.
  */
-import { defineModule, sh, TaskFailure, type Change } from '../../src/module-api/index.js';
+import { posix } from 'node:path';
+import { defineModule, sh, TaskFailure, type Change, type Step } from '../../src/module-api/index.js';
 import { yumRepositoryArgsSchema, type YumRepositoryArgs } from './args.js';
 import { findSection, renderSection, withSection } from './repo-file.js';
 
@@ -33,7 +34,9 @@ export function planYumRepository(args: YumRepositoryArgs, cur: YumRepoCurrent):
   const section = renderSection(args);
   if (findSection(cur.file, args.name) === section) return [];
   const after = withSection(cur.file, args.name, section);
-  return [{ summary: `${cur.file === null ? 'add' : 'update'} [${args.name}] in ${path}`, steps: [{ kind: 'put', path, content: after, mode: '0644' }], diff: { path, before: cur.file, after } }];
+  // A new file may be the first repo on a host whose repos directory does not exist yet.
+  const mkdir: Step[] = cur.file === null ? [{ kind: 'exec', cmd: ['mkdir', '-p', '--', posix.dirname(path)] }] : [];
+  return [{ summary: `${cur.file === null ? 'add' : 'update'} [${args.name}] in ${path}`, steps: [...mkdir, { kind: 'put', path, content: after, mode: '0644' }], diff: { path, before: cur.file, after } }];
 }
 
 export function parseYumRepoRead(out: string): YumRepoCurrent {

@@ -33,7 +33,7 @@ describe('yum_repository plan', () => {
     { name: 'converged', args: K8S, current: { file: K8S_TEXT }, expected: [] },
     { name: 'converged: next to other sections', args: K8S, current: { file: `${OTHER}\n${K8S_TEXT}\n[third]\nname=3\n` }, expected: [] },
     { name: 'converged: absent', args: { name: 'kubernetes', state: 'absent' }, current: { file: null }, expected: [] },
-    { name: 'new file', args: K8S, current: { file: null }, expected: [{ summary: `add [kubernetes] in ${F}`, steps: [{ kind: 'put', path: F, content: K8S_TEXT, mode: '0644' }], diff: { path: F, before: null, after: K8S_TEXT } }] },
+    { name: 'new file', args: K8S, current: { file: null }, expected: [{ summary: `add [kubernetes] in ${F}`, steps: [{ kind: 'exec', cmd: ['mkdir', '-p', '--', '/etc/yum.repos.d'] }, { kind: 'put', path: F, content: K8S_TEXT, mode: '0644' }], diff: { path: F, before: null, after: K8S_TEXT } }] },
     {
       name: 'changed option; other sections kept byte for byte',
       args: { ...K8S, enabled: false },

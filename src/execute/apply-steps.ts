@@ -3,7 +3,7 @@
  * that fails stops the change and is reported with what ran, where, the exit code and stderr.
  * Secrets reach the host only through stdin or file content, never argv.
  */
-import type { Connection, ExecResult } from '../connection/types.js';
+import { HostUnreachable, type Connection, type ExecResult } from '../connection/types.js';
 import { isSecret } from '../module-api/secret.js';
 import { isShellScript, shellJoin, shellQuote } from '../module-api/shell-quote.js';
 import type { Step } from '../module-api/types.js';
@@ -70,7 +70,7 @@ export async function applySteps(conn: Connection, steps: readonly Step[], becom
             throw new StepFailed(`validation failed (${step.validate}) for ${step.path}: ${(res.stderr || res.stdout).trim()}`, res, cmdText);
           }
         }
-        await conn.put(step.path, content, {
+        await putOrFail(conn, step.path, content, {
           sudo: become.sudo,
           ...(step.mode ? { mode: step.mode } : {}),
           ...(step.owner ? { owner: step.owner } : {}),
@@ -86,4 +86,19 @@ export async function applySteps(conn: Connection, steps: readonly Step[], becom
     }
   }
   return last;
+}
+
+/**
+ * A put that cannot be done (missing directory, no space, permission) is a failed step of the
+ * task, reported with the path and the cause, not an internal error. Losing the host still
+ * propagates as HostUnreachable.
+ */
+async function putOrFail(conn: Connection, path: string, content: string | Buffer, opts: Parameters<Connection['put']>[2]): Promise<void> {
+  try {
+    await conn.put(path, content, opts);
+  } catch (e) {
+    if (e instanceof HostUnreachable) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new StepFailed(msg.startsWith('put ') ? msg : `put ${path}: ${msg}`, { exitCode: 1, stdout: '', stderr: msg, durationMs: 0 }, `put ${path}`);
+  }
 }

@@ -45,7 +45,7 @@ export async function runNodes(nodes: readonly TaskNode[], hosts: readonly HostR
     if (node.kind === 'block') {
       await runBlock(node, active, s, pc);
     } else if (node.module === 'meta') {
-      if (shouldRunTags([...s.tags], pc.run.tagSel)) await runMeta(node, metaHosts(node, active, s, pc), s, pc);
+      if (shouldRunTags([...s.tags], pc.run.tagSel)) await runMeta(node, metaHosts(node, active, s, pc), pc);
     } else if (shouldRunTags([...s.tags], pc.run.tagSel)) {
       await runTask(node, active, s, pc);
     }
@@ -92,13 +92,13 @@ export async function runTask(task: Task, hosts: readonly HostRun[], scope: Scop
   });
   if (task.runOnce ?? scope.runOnce) {
     const first = hosts[0]!;
-    const r = await runTaskOnHost(task, first, scope, pc, handler);
+    const r = await runTaskOnHost(task, first, scope, pc);
     // run_once: the one result stands for every host of the batch (register included).
     if (task.register) for (const h of hosts.slice(1)) h.runVars.set(task.register, first.runVars.get(task.register));
     if (task.module === 'set_fact') for (const h of hosts.slice(1)) for (const k of Object.keys(task.args)) h.runVars.set(k, first.runVars.get(k));
     if (r.changed) for (const h of hosts.slice(1)) for (const n of task.notify) h.notified.add(n);
   } else {
-    await Promise.all(hosts.map((h) => run.limit(() => runTaskOnHost(task, h, scope, pc, handler))));
+    await Promise.all(hosts.map((h) => run.limit(() => runTaskOnHost(task, h, scope, pc))));
   }
   run.emit({ type: 'task_end', task: taskDisplayName(task) });
   checkFailureLimits(task, hosts, scope, pc);
@@ -135,7 +135,7 @@ function metaHosts(task: Task, hosts: HostRun[], scope: Scope, pc: PlayContext):
   });
 }
 
-async function runMeta(task: Task, hosts: HostRun[], scope: Scope, pc: PlayContext): Promise<void> {
+async function runMeta(task: Task, hosts: HostRun[], pc: PlayContext): Promise<void> {
   const action = String((task.args as { _raw?: unknown; action?: unknown })['action'] ?? (task.args as { _raw?: unknown })['_raw'] ?? '');
   switch (action) {
     case 'flush_handlers':
@@ -159,8 +159,7 @@ async function runMeta(task: Task, hosts: HostRun[], scope: Scope, pc: PlayConte
     case 'clear_host_errors':
       for (const h of pc.batch) if (!h.unreachable) h.failed = false;
       return;
-    default:
-      void scope;
+    default: // noop
       return;
   }
 }

@@ -12,7 +12,7 @@ export class HostRun {
   factVars: Record<string, unknown> = {};
   factsGathered = false;
   /** register: and set_fact: values; never rendered as templates. */
-  readonly runVars = new Map<string, unknown>();
+  readonly runVars = new VersionedMap<string, unknown>();
   /** Failed in this play (cleared by rescue); failed hosts are left out of later plays. */
   failed = false;
   unreachable = false;
@@ -37,16 +37,42 @@ export class HostRun {
     return !this.failed && !this.unreachable && !this.ended;
   }
 
-  /** Variables a template may see, without play/task scope (for hostvars[...] lookups). */
+  #scope: { runVersion: number; facts: Record<string, unknown>; value: Record<string, unknown> } | undefined;
+
+  /**
+   * Variables a template may see, without play/task scope (for hostvars[...] lookups). Built
+   * once and reused until facts or run vars change: every task on every host asks for every
+   * host's scope, so rebuilding it each time would cost O(hosts²) object copies per task.
+   */
   hostScope(): Record<string, unknown> {
-    const out: Record<string, unknown> = { ...this.inventoryVars, ...this.factVars };
-    for (const [k, v] of this.runVars) out[k] = v;
-    return out;
+    const c = this.#scope;
+    if (c && c.runVersion === this.runVars.version && c.facts === this.factVars) return c.value;
+    const value: Record<string, unknown> = { ...this.inventoryVars, ...this.factVars };
+    for (const [k, v] of this.runVars) value[k] = v;
+    this.#scope = { runVersion: this.runVars.version, facts: this.factVars, value };
+    return value;
   }
 
   countFailure(): void {
     this.recap.failed++;
     const top = this.blockFailures.length - 1;
     if (top >= 0) this.blockFailures[top]!++;
+  }
+}
+
+/** A Map that counts its writes, so readers can cache what they derive from it. */
+export class VersionedMap<K, V> extends Map<K, V> {
+  version = 0;
+  override set(key: K, value: V): this {
+    this.version++;
+    return super.set(key, value);
+  }
+  override delete(key: K): boolean {
+    this.version++;
+    return super.delete(key);
+  }
+  override clear(): void {
+    this.version++;
+    super.clear();
   }
 }

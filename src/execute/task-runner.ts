@@ -92,12 +92,11 @@ function conditionsHold(conds: readonly { text: string; loc: SourceLocation }[],
 }
 
 /** Runs the task on one host and records everything; never throws for host-level problems. */
-export async function runTaskOnHost(task: Task, h: HostRun, scope: Scope, pc: PlayContext, handler = false): Promise<TaskResult> {
+export async function runTaskOnHost(task: Task, h: HostRun, scope: Scope, pc: PlayContext): Promise<TaskResult> {
   const started = Date.now();
   const run = pc.run;
   const noLog = task.noLog ?? scope.noLog ?? false;
   const pendingBefore = h.pendingChange;
-  const name = taskDisplayName(task);
   let final: TaskResult;
   try {
     // A module with a controller-side `prepare` (template files) may refer to any variable.
@@ -109,8 +108,8 @@ export async function runTaskOnHost(task: Task, h: HostRun, scope: Scope, pc: Pl
       if (!Array.isArray(items)) {
         final = failedResult(`loop must be a list, got ${describeType(items)}`, 'give loop a YAML list, or a template that yields a list: loop: "{{ groups.servers }}"');
       } else {
-        final = await runLoop(task, h, scope, pc, vars, when, items, noLog, pendingBefore, started);
-        finishTask(task, h, scope, pc, final);
+        final = await runLoop(task, h, scope, pc, vars, when, items, noLog, pendingBefore);
+        finishTask(task, h, scope, final);
         return final;
       }
     } else if (!conditionsHold(when, vars)) {
@@ -119,12 +118,11 @@ export async function runTaskOnHost(task: Task, h: HostRun, scope: Scope, pc: Pl
       final = await runWithRetries(task, h, scope, pc, vars);
     }
   } catch (e) {
-    final = resultFromError(e, h);
+    final = resultFromError(e);
   }
   final = deferredInCheck(final, task, scope, pc, pendingBefore);
-  emitResult(task, h, final, pc, noLog, pendingBefore, Date.now() - started, handler, scope);
-  finishTask(task, h, scope, pc, final);
-  void name;
+  emitResult(task, h, final, pc, noLog, pendingBefore, Date.now() - started, scope);
+  finishTask(task, h, scope, final);
   return final;
 }
 
@@ -138,7 +136,6 @@ async function runLoop(
   items: unknown[],
   noLog: boolean,
   pendingBefore: boolean,
-  started: number,
 ): Promise<TaskResult> {
   const loopVar = task.loopControl?.loopVar ?? 'item';
   const results: TaskResult[] = [];
@@ -158,12 +155,12 @@ async function runLoop(
       r = conditionsHold(when, ivars) ? await runWithRetries(task, h, scope, pc, ivars) : skippedResult('conditional result was false');
     } catch (e) {
       label = labelOf(item);
-      r = resultFromError(e, h);
+      r = resultFromError(e);
     }
     r = deferredInCheck(r, task, scope, pc, pendingBefore);
     r.item = item;
     results.push(r);
-    emitResult(task, h, r, pc, noLog, pendingBefore, Date.now() - itemStart, false, scope, label);
+    emitResult(task, h, r, pc, noLog, pendingBefore, Date.now() - itemStart, scope, label);
     if (r.unreachable) break;
     if (task.loopControl?.pause) await sleep(task.loopControl.pause * 1000);
   }
@@ -177,7 +174,6 @@ async function runLoop(
     ...(results.some((r) => r.unreachable) ? { unreachable: true } : {}),
   };
   if (items.length === 0) agg.skipped = true;
-  void started;
   return agg;
 }
 
@@ -227,13 +223,9 @@ async function runWithRetries(task: Task, h: HostRun, scope: Scope, pc: PlayCont
     if (attempt > retries) {
       return { ...r, failed: true, msg: `retries exhausted (${attempt} attempts): until condition never held: ${until.join(' and ')}` };
     }
-    if (run(pc).opts.abort?.aborted) return { ...r, failed: true, msg: 'interrupted while retrying' };
+    if (pc.run.opts.abort?.aborted) return { ...r, failed: true, msg: 'interrupted while retrying' };
     await sleep(delayMs);
   }
-}
-
-function run(pc: PlayContext) {
-  return pc.run;
 }
 
 function applyResultConditions(task: Task, r: TaskResult, vars: Record<string, unknown>): TaskResult {
@@ -357,7 +349,7 @@ export function truthy(v: unknown): boolean {
   return Boolean(v);
 }
 
-function resultFromError(e: unknown, h: HostRun): TaskResult {
+function resultFromError(e: unknown): TaskResult {
   if (e instanceof HostUnreachable) {
     return { changed: false, failed: false, skipped: false, unreachable: true, msg: e.reason };
   }
@@ -368,7 +360,6 @@ function resultFromError(e: unknown, h: HostRun): TaskResult {
   }
   if (e instanceof TaskFailure) return failedResult(e.message, e.hint);
   const err = e instanceof Error ? e : new Error(String(e));
-  void h;
   return failedResult(`internal error: ${err.message}`, 'this is a bug in k3play; run with -vvv for the stack trace and report it');
 }
 
@@ -387,7 +378,6 @@ function emitResult(
   noLog: boolean,
   pendingBefore: boolean,
   durationMs: number,
-  handler: boolean,
   scope: Scope,
   item?: string,
 ): void {
@@ -415,7 +405,6 @@ function emitResult(
   if (noLog) {
     for (const s of [r.stdout, r.stderr]) if (s) registerSecretValue(s.trim());
   }
-  void handler;
   pc.run.emit(ev);
 }
 
@@ -424,7 +413,7 @@ function changesWithDiffs(r: TaskResult): NonNullable<TaskResult['changeDetails'
 }
 
 /** Recap, register, notify, failure flags: after the task's final result on this host. */
-function finishTask(task: Task, h: HostRun, scope: Scope, pc: PlayContext, r: TaskResult): void {
+function finishTask(task: Task, h: HostRun, scope: Scope, r: TaskResult): void {
   const ignored = r.failed && (task.ignoreErrors ?? scope.ignoreErrors ?? false);
   if (r.unreachable) {
     h.unreachable = true;
@@ -445,7 +434,6 @@ function finishTask(task: Task, h: HostRun, scope: Scope, pc: PlayContext, r: Ta
     for (const n of task.notify) h.notified.add(n);
     if (r.check) h.pendingChange = true;
   }
-  void pc;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -5,7 +5,7 @@
  * /etc/k3play-test-copy is removed in afterAll.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { hashHostFiles, runOnLab, type LabRun } from '../../test/lab/converge.js';
+import { changedTasks, hashHostFiles, runOnLab } from '../../test/lab/converge.js';
 import { labSsh, sharedLabSkipReason, sharedLabState } from '../../test/lab/shared-lab.js';
 
 const DIR = '/etc/k3play-test-copy';
@@ -21,8 +21,6 @@ const PLAY = `
       copy: { src: app.conf, dest: ${DIR}/app.conf, backup: true, validate: "grep -q port %s" }
 `;
 const FILES = { 'app.conf': 'port=80\nname={{ not_rendered }}\n' };
-
-const changedTasks = (r: LabRun) => r.results.filter((x) => x.status === 'changed').map((x) => `${x.host}/${x.task}`).sort();
 
 describe.skipIf(sharedLabSkipReason() !== null)('copy on lab hosts', () => {
   afterAll(async () => {

@@ -5,7 +5,7 @@
  * (written in place with cat, so its inode stays).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { hashHostFiles, runOnLab, type LabRun } from '../../test/lab/converge.js';
+import { changedTasks, hashHostFiles, runOnLab } from '../../test/lab/converge.js';
 import { labSsh, sharedLabSkipReason, sharedLabState } from '../../test/lab/shared-lab.js';
 
 const SAVED = '/root/k3play-test-hosts_entries.orig';
@@ -20,8 +20,6 @@ const play = (state: string) => `
           {{#each (group "lab_full")}}10.99.0.{{@index}} {{this}}-k3play-test
           {{/each}}
 `;
-const changedTasks = (r: LabRun) => r.results.filter((x) => x.status === 'changed').map((x) => `${x.host}/${x.task}`).sort();
-
 describe.skipIf(sharedLabSkipReason() !== null)('hosts_entries on lab hosts', () => {
   afterAll(async () => {
     const state = sharedLabState();

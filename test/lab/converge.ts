@@ -4,6 +4,7 @@
  * hash a host's files to prove `--check` wrote nothing.
  */
 import path from 'node:path';
+import { expect } from 'vitest';
 import type { LabState } from '../../src/lab/lab-state.js';
 import { runWithInventory, type CliRun } from './lab-run.js';
 import { labSsh } from './shared-lab.js';
@@ -40,4 +41,41 @@ export async function hashHostFiles(state: LabState, host: string, paths: readon
   const r = await labSsh(state, host, script);
   if (r.code !== 0) throw new Error(`hashing files on ${host} failed: ${r.stderr}`);
   return r.stdout.replace(/\s+-\s*/g, ' ').trim();
+}
+
+/** "host/task" of every changed result, sorted: what a --check run must predict of the real run. */
+export function changedTasks(r: LabRun): string[] {
+  return r.results.filter((x) => x.status === 'changed').map((x) => `${x.host}/${x.task}`).sort();
+}
+
+/**
+ * The converge test of a text-editing module (lineinfile, blockinfile, replace) on h1 and h2:
+ * seed `path` with `seed`; --check must change nothing on h1 (file hash) yet predict changes;
+ * the real run must change exactly what --check predicted and leave exactly `expected` on both
+ * hosts; a second run must change nothing. The caller removes `dir` in afterAll.
+ */
+export async function expectSeededEditConverges(
+  state: LabState,
+  t: { dir: string; path: string; seed: string; play: string; expected: string },
+): Promise<void> {
+  const hosts = ['h1', 'h2'];
+  const seed = Buffer.from(t.seed).toString('base64');
+  await Promise.all(hosts.map((h) => labSsh(state, h, `mkdir -p ${t.dir} && echo ${seed} | base64 -d > ${t.path}`)));
+  const before = await hashHostFiles(state, 'h1');
+  const check = await runOnLab(state, t.play, { check: true, diff: true });
+  expect(check.failed, JSON.stringify(check.results)).toBe(0);
+  expect(check.changed).toBeGreaterThan(0);
+  expect(await hashHostFiles(state, 'h1')).toBe(before);
+
+  const first = await runOnLab(state, t.play, { diff: true });
+  expect(first.failed, JSON.stringify(first.results)).toBe(0);
+  expect(changedTasks(first)).toEqual(changedTasks(check));
+  for (const h of hosts) {
+    const got = await labSsh(state, h, `base64 -w0 ${t.path}`);
+    expect(Buffer.from(got.stdout, 'base64').toString()).toBe(t.expected);
+  }
+
+  const second = await runOnLab(state, t.play);
+  expect(second.failed).toBe(0);
+  expect(second.changed).toBe(0);
 }

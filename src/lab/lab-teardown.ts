@@ -138,10 +138,17 @@ export function writeSysctl(key: string, value: string): void {
   writeFileSync(sysctlPath(key), `${value}\n`);
 }
 
-/** Restores only when the value is still what we set (another lab may have raised it since). */
+/**
+ * Gives back what this lab added (it raised `old` to `set`), whatever other labs did since: labs
+ * on one machine come and go in any order, and each takes away only its own increment. A
+ * non-numeric value is restored only when it is still exactly what we set.
+ */
 function restoreSysctl(key: string, old: string, set: string): void {
   try {
-    if (readSysctl(key) === set) writeSysctl(key, old);
+    const now = readSysctl(key);
+    const added = Number(set) - Number(old);
+    if (Number.isInteger(added) && added > 0 && Number.isInteger(Number(now))) writeSysctl(key, String(Math.max(Number(now) - added, 1)));
+    else if (now === set) writeSysctl(key, old);
   } catch {
     // best effort: the key vanished or is read-only; nothing of ours to restore
   }

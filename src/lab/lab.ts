@@ -28,6 +28,7 @@ import {
 import { findLeftovers, readSysctl, teardownLab, writeSysctl, type Leftovers } from './lab-teardown.js';
 import { requireLabSupport } from './lab-preconditions.js';
 import { isAlive } from './process-info.js';
+import { withLabNetLock } from './net-lock.js';
 import { runChecked } from './run-command.js';
 import { waitForSsh } from './wait-ssh.js';
 
@@ -76,15 +77,20 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
     await teardownLab(stale, log);
   }
   const base = await ensureBaseImage({ log });
-  const octet = await chooseNetOctet(stateDir, opts.netOctet);
-  const net = netOf(octet);
-
-  const state = newState({ name, dir, topology, net, baseDir: base.dir, full: opts.full, light: opts.light });
-  mkdirSync(dir, { recursive: true });
-  writeLabState(state);
+  let recorded: LabState | undefined;
   try {
+    // Choosing the /16 and putting the bridge address on it is one step for every lab on this
+    // machine (other checkouts, other test runs): the next lab sees the address and skips it.
+    const state = await withLabNetLock(async () => {
+      const net = netOf(await chooseNetOctet(stateDir, opts.netOctet));
+      const s = newState({ name, dir, topology, net, baseDir: base.dir, full: opts.full, light: opts.light });
+      mkdirSync(dir, { recursive: true });
+      writeLabState(s);
+      recorded = s;
+      await createBridge(s);
+      return s;
+    });
     const pub = await createLabKey(state.keyFile, `k3play-lab-${name}`);
-    await createBridge(state);
     if (opts.full > 0) raiseInotify(state, opts.full);
     const initScript = writeLightInit(dir);
     const peers = state.hosts.map((h) => ({ name: h.name, ip: h.ip }));
@@ -105,7 +111,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
     return state;
   } catch (e) {
     log(`lab up failed, cleaning up: ${(e as Error).message}`);
-    await teardownLab(state, log).catch((te: unknown) => log(`cleanup after failed up also failed: ${(te as Error).message}`));
+    if (recorded) await teardownLab(recorded, log).catch((te: unknown) => log(`cleanup after failed up also failed: ${(te as Error).message}`));
     throw e;
   }
 }

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { labDown, labUp, type LabState } from '../../src/lab/lab.js';
 import { labSkipReason } from './lab-guard.js';
 import { runWithInventory } from './lab-run.js';
+import { testLabName } from './shared-lab-config.js';
 
 const PLAYBOOK = `
 - name: fan-out
@@ -24,13 +25,13 @@ describe.skipIf(labSkipReason() !== null)('fan-out: 100 light hosts, --forks 100
   const stateDir = mkdtempSync(path.join(tmpdir(), 'k3play-acc-fan-'));
   let state: LabState | undefined;
   afterAll(async () => {
-    await labDown({ name: 'fan', stateDir }).catch((e: unknown) => console.error(`labDown fan failed: ${String(e)}`));
+    await labDown({ name: testLabName('fan'), stateDir }).catch((e: unknown) => console.error(`labDown fan failed: ${String(e)}`));
     rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('runs one command on all 100 hosts, none unreachable', async () => {
     const t0 = Date.now();
-    state = await labUp({ name: 'fan', light: 100, full: 0, stateDir, log: () => undefined });
+    state = await labUp({ name: testLabName('fan'), light: 100, full: 0, stateDir, log: () => undefined });
     console.log(`fan lab (100 light) up in ${Date.now() - t0} ms`);
     const r = await runWithInventory(state.inventoryFile, PLAYBOOK, { args: ['--forks', '100'] });
     console.log(`fan-out 100 hosts --forks 100: ${r.wallMs} ms`);

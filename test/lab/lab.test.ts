@@ -15,6 +15,7 @@ import { isAlive } from '../../src/lab/process-info.js';
 import { sshBanner } from '../../src/lab/wait-ssh.js';
 import { getSharedLab, labSsh, sharedLabSkipReason, sharedLabState } from './shared-lab.js';
 import { labSkipReason } from './lab-guard.js';
+import { testLabName } from './shared-lab-config.js';
 
 const sharedSkip = sharedLabSkipReason();
 if (sharedSkip) console.warn(sharedSkip);
@@ -106,22 +107,22 @@ describe.skipIf(labSkipReason() !== null)('lab lifecycle (own small labs)', () =
   });
 
   it('labDown removes everything, verifies it, and a second labDown is a no-op', async () => {
-    const state = await labUp({ name: 'life', full: 2, light: 5, stateDir, log: () => undefined });
+    const state = await labUp({ name: testLabName('life'), full: 2, light: 5, stateDir, log: () => undefined });
     expect(traces(state).netns).toHaveLength(7);
-    expect((await labStatus({ name: 'life', stateDir }))?.hosts.every((h) => h.running)).toBe(true);
+    expect((await labStatus({ name: testLabName('life'), stateDir }))?.hosts.every((h) => h.running)).toBe(true);
     const t0 = Date.now();
     await labDown(state);
     console.log(`small lab down ${Date.now() - t0} ms`);
     expect(traces(state)).toEqual(NOTHING);
-    await labDown({ name: 'life', stateDir });
-    expect(await labStatus({ name: 'life', stateDir })).toBeNull();
+    await labDown({ name: testLabName('life'), stateDir });
+    expect(await labStatus({ name: testLabName('life'), stateDir })).toBeNull();
   }, 120_000);
 
   it('a crashed up (state dropped in memory) is detected and cleaned by the next labUp', async () => {
-    const first = await labUp({ name: 'crash', full: 2, light: 5, stateDir, log: () => undefined });
+    const first = await labUp({ name: testLabName('crash'), full: 2, light: 5, stateDir, log: () => undefined });
     const firstPids = first.resources.flatMap((r) => (r.kind === 'pid' ? [r] : []));
     const logs: string[] = [];
-    const second = await labUp({ name: 'crash', full: 2, light: 5, stateDir, log: (m) => logs.push(m) });
+    const second = await labUp({ name: testLabName('crash'), full: 2, light: 5, stateDir, log: (m) => logs.push(m) });
     expect(logs.some((m) => m.startsWith('stale lab detected, cleaning'))).toBe(true);
     expect(firstPids.filter((p) => isAlive(p.pid, p.startTime))).toEqual([]);
     expect((await labSsh(second, 'h2', 'hostname')).stdout.trim()).toBe('h2');

@@ -28,7 +28,7 @@ export const BASE_PACKAGES: readonly string[] = [
 const DISABLED_UNIT_PREFIXES = ['etcd', 'haproxy', 'keepalived'];
 
 /** Bump when the preparation below changes, so existing caches are rebuilt. */
-const RECIPE_VERSION = 2;
+const RECIPE_VERSION = 3;
 
 export const SSHD_DROP_IN = [
   '# k3play lab: key-only root login, fast logins, one host key per host',
@@ -38,6 +38,14 @@ export const SSHD_DROP_IN = [
   'HostKey /etc/ssh/ssh_host_ed25519_key',
   '',
 ].join('\n');
+
+/**
+ * Root's user manager (user@0.service) is kept once started. logind stops it 10 s after the
+ * last session by default; inside these containers that stop can hang in final-sigkill (the
+ * container cannot kill the cgroup: EIO) until its 90-120 s timeout, and every login waits for
+ * it meanwhile — tests saw ssh hang ~110 s after a pause. Real hosts are not affected.
+ */
+export const LOGIND_DROP_IN = ['# k3play lab: keep root\'s user manager (its stop can hang in a container)', '[Login]', 'UserStopDelaySec=infinity', ''].join('\n');
 
 export function baseImageHash(packages: readonly string[] = BASE_PACKAGES): string {
   return createHash('sha256')
@@ -116,6 +124,8 @@ function prepareBase(tree: string): void {
   mkdirSync(join(sshDir, 'sshd_config.d'), { recursive: true });
   writeFileSync(join(sshDir, 'sshd_config.d', 'k3play-lab.conf'), SSHD_DROP_IN);
   mkdirSync(join(tree, 'root', '.ssh'), { recursive: true, mode: 0o700 });
+  mkdirSync(join(tree, 'etc', 'systemd', 'logind.conf.d'), { recursive: true });
+  writeFileSync(join(tree, 'etc', 'systemd', 'logind.conf.d', 'k3play-lab.conf'), LOGIND_DROP_IN);
   writeFileSync(join(tree, 'etc', 'k3play-lab-base'), `${JSON.stringify({ hash: baseImageHash(), packages: BASE_PACKAGES })}\n`);
 }
 

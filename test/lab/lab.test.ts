@@ -45,6 +45,12 @@ describe.skipIf(sharedSkip !== null)('shared lab (5 full + 30 light)', () => {
     }
   }, 120_000);
 
+  it("full hosts keep root's user manager between logins (its stop can hang a container's logins for ~2 min)", async () => {
+    const state = sharedLabState();
+    const r = await labSsh(state, 'h1', 'systemd-analyze cat-config systemd/logind.conf | grep -x "UserStopDelaySec=infinity"');
+    expect(r.stdout.trim(), r.stderr).toBe('UserStopDelaySec=infinity');
+  });
+
   it.each([
     { host: 'h1', proc1: 'systemd' },
     { host: 'l1', proc1: 'sshd' },

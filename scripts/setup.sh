@@ -14,9 +14,9 @@ if [ "$need_npm" = 1 ]; then
 fi
 
 # Rebuild when any source is newer than the build output.
-if [ ! -f dist/src/cli/main.js ] || [ -n "$(find src modules tsconfig.json -newer dist/src/cli/main.js -name '*.ts' -o -newer dist/src/cli/main.js -name 'tsconfig.json' 2>/dev/null | grep -v '\.test\.ts$' | head -1)" ]; then
-  echo "setup: building (tsc)"
-  npx tsc -p tsconfig.json
+if [ ! -f dist/src/cli/main.js ] || [ -n "$(find src modules bench tsconfig.json -newer dist/src/cli/main.js -name '*.ts' -o -newer dist/src/cli/main.js -name 'tsconfig.json' 2>/dev/null | grep -v '\.test\.ts$' | head -1)" ]; then
+  echo "setup: building (npm run build)"
+  npm run build --silent
 fi
 
 if [ "${1:-}" = "--lab" ]; then

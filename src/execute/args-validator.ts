@@ -2,13 +2,16 @@
  * Runtime validation of rendered module args against the module's JSON schema. Load-time
  * validation (src/playbook) cannot check templated values; this runs after rendering, per host,
  * with type coercion (INI inventory values are strings: "1" may fill an integer arg).
- * Compiled validators are cached per module (compiling is the expensive part).
+ * Compiled validators are cached per module (compiling is the expensive part; `npm run build`
+ * precompiles them, see src/schema/precompiled-validators.ts).
  */
 import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
 import type { ModuleDef } from '../module-api/types.js';
 import { MASK, Secret } from '../module-api/secret.js';
+import { precompiledValidator } from '../schema/precompiled-validators.js';
+import { AJV_OPTIONS } from '../schema/validator-profiles.js';
 
-const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false });
+let ajv: Ajv | undefined;
 const cache = new Map<string, ValidateFunction>();
 
 /**
@@ -19,7 +22,11 @@ const cache = new Map<string, ValidateFunction>();
 export function validateModuleArgs(mod: ModuleDef<unknown, unknown>, args: Record<string, unknown>): string[] {
   let validate = cache.get(mod.name);
   if (!validate) {
-    validate = ajv.compile(mod.args);
+    validate = precompiledValidator('run', mod.args);
+    if (!validate) {
+      ajv ??= new Ajv(AJV_OPTIONS.run);
+      validate = ajv.compile(mod.args);
+    }
     cache.set(mod.name, validate);
   }
   const secrets: { parent: Record<string, unknown> | unknown[]; key: string | number; secret: Secret }[] = [];

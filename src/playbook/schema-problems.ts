@@ -12,6 +12,8 @@ import type { Problem } from '../errors/k3play-error.js';
 import { locate, pointerToPath } from '../errors/yaml-source.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { sourceText, type DocPath, type SourceDoc } from './yaml-file.js';
+import { precompiledValidator } from '../schema/precompiled-validators.js';
+import { AJV_OPTIONS } from '../schema/validator-profiles.js';
 
 type DataPath = readonly (string | number)[];
 
@@ -43,12 +45,15 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 let ajv: Ajv | undefined;
 const compiled = new WeakMap<SchemaObject, ValidateFunction>();
 
-/** Compiles each schema object once (module schemas are shared constants). */
+/** Compiles each schema object once (module schemas are shared constants), or takes the build's precompiled validator. */
 export function compileSchema(schema: SchemaObject): ValidateFunction {
   let fn = compiled.get(schema);
   if (!fn) {
-    ajv ??= addFormats(new Ajv({ allErrors: true, verbose: true, coerceTypes: false, strict: false, useDefaults: false }));
-    fn = ajv.compile(schema);
+    fn = precompiledValidator('load', schema);
+    if (!fn) {
+      ajv ??= addFormats(new Ajv(AJV_OPTIONS.load));
+      fn = ajv.compile(schema);
+    }
     compiled.set(schema, fn);
   }
   return fn;

@@ -3,7 +3,9 @@
  * writes nothing. Sections, each after a marker line, the fstab last and verbatim:
  *   @@k3play-swaps      /proc/swaps
  *   @@k3play-units      `systemctl list-units --type=swap --all` (only where systemd runs)
- *   @@k3play-unit-files `systemctl list-unit-files --type=swap`
+ *   @@k3play-unit-files `UNIT STATE` lines for every loaded swap unit and swap unit file
+ *                       (`systemctl show -p UnitFileState`: `list-unit-files` takes 1-2 s,
+ *                       it computes the state of every unit file on the host)
  *   @@k3play-fstab      the fstab (or the line `@@k3play-no-fstab` instead of this section)
  */
 import { sh, type ShellScript } from '../../src/module-api/index.js';
@@ -32,8 +34,14 @@ export function swapReadScript(fstab: string): ShellScript {
   return sh`f=${fstab}
 echo @@k3play-swaps; cat /proc/swaps 2>/dev/null
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-  echo @@k3play-units; systemctl list-units --type=swap --all --no-legend --plain --no-pager 2>/dev/null
-  echo @@k3play-unit-files; systemctl list-unit-files --type=swap --no-legend --no-pager 2>/dev/null
+  l=$(systemctl list-units --type=swap --all --no-legend --plain --no-pager 2>/dev/null)
+  echo @@k3play-units; [ -z "$l" ] || printf '%s\n' "$l"
+  echo @@k3play-unit-files
+  u=$( { printf '%s\n' "$l" | sed 's/^[^A-Za-z0-9]*//' | awk '{print $1}'
+        for d in /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system /usr/lib/systemd/system; do ls "$d" 2>/dev/null; done
+      } | grep '\.swap$' | sort -u)
+  [ -z "$u" ] || systemctl show -p Id -p UnitFileState -- $u 2>/dev/null |
+    awk -F= '$1=="Id"{id=$2} $1=="UnitFileState"{st=$2} /^$/{if(id!="")print id, st; id=""; st=""} END{if(id!="")print id, st}'
 fi
 if [ -f "$f" ]; then echo @@k3play-fstab; cat "$f"; else echo @@k3play-no-fstab; fi`;
 }

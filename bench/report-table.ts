@@ -1,0 +1,53 @@
+/**
+ * Medians and the bench's table (Markdown, so it pastes into bench/README.md as is). Pure.
+ */
+import type { FloorResult } from './floor.js';
+
+export interface ToolStats {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly peakRssMb: number;
+  readonly n: number;
+}
+
+export interface Row {
+  readonly workload: string;
+  readonly summary: string;
+  readonly k3play: ToolStats | null;
+  readonly ansible: ToolStats | null;
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const sec = (ms: number | undefined): string => (ms === undefined || Number.isNaN(ms) ? '-' : `${(ms / 1000).toFixed(2)} s`);
+const mb = (x: number | undefined): string => (x === undefined ? '-' : `${x.toFixed(0)} MB`);
+const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || b === 0 ? '-' : `${(a / b).toFixed(1)}x`);
+
+export function formatTable(rows: readonly Row[], floors: FloorResult | null): string {
+  const lines = [
+    '| workload | k3play wall | ansible wall | ansible/k3play | k3play CPU | ansible CPU | k3play peak RSS | ansible peak RSS | RSS ratio | runs |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const k = r.k3play ?? undefined;
+    const a = r.ansible ?? undefined;
+    lines.push(`| ${r.workload} | ${sec(k?.wallMs)} | ${sec(a?.wallMs)} | **${ratio(a?.wallMs, k?.wallMs)}** | ${sec(k?.cpuMs)} | ${sec(a?.cpuMs)} | ${mb(k?.peakRssMb)} | ${mb(a?.peakRssMb)} | ${ratio(a?.peakRssMb, k?.peakRssMb)} | ${k?.n ?? 0}+${a?.n ?? 0} |`);
+  }
+  if (floors) {
+    const noop = rows.find((r) => r.workload === 'noop')?.k3play;
+    lines.push('');
+    lines.push(`Floors for noop (${floors.commands} commands x ${floors.hosts} hosts, lock-step; wall = whole program incl. start and connect):`);
+    lines.push('');
+    lines.push('| floor | wall | command phase | per command round | k3play noop / floor |');
+    lines.push('|---|---|---|---|---|');
+    for (const [name, f] of [['OpenSSH ControlMaster (already open)', floors.controlmaster], ['persistent remote sh over ssh2', floors.shell]] as const) {
+      lines.push(`| ${name} | ${sec(f.wallMs)} | ${sec(f.commandsMs)} | ${f.perCommandMs.toFixed(1)} ms | ${ratio(noop?.wallMs, f.wallMs)} |`);
+    }
+  }
+  return lines.join('\n');
+}

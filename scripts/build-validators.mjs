@@ -1,8 +1,8 @@
 // Build step after tsc: precompiles every JSON schema k3play validates with (the playbook shape,
 // engine actions, every module's args; both ajv profiles of src/schema/validator-profiles.ts)
-// into dist/validators.cjs as standalone ajv code, keyed like precompiledValidator() looks them
-// up. Written to a temp file and renamed. Fails loudly when a schema cannot be precompiled.
-import { renameSync, writeFileSync } from 'node:fs';
+// into dist/validators/<key>.cjs as standalone ajv code, named as precompiledValidator() looks
+// them up. Written to a temp directory and renamed. Fails loudly when a schema cannot be precompiled.
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
@@ -19,22 +19,25 @@ const load = [pb.playSchema, pb.taskKeywordsSchema, pb.blockKeywordsSchema, pb.t
 const modules = [...moduleRegistry.values()].map((m) => m.args);
 const sets = { load: [...load, ...modules], run: modules };
 
-let code = "'use strict';\n";
+// One file per validator: a run loads only the ones it uses (all 57 in one file cost a 0.5 MB
+// parse on every start).
+const outDir = join(dist, 'validators');
+const tmpDir = `${outDir}.tmp-${process.pid}`;
+rmSync(tmpDir, { recursive: true, force: true });
+mkdirSync(tmpDir, { recursive: true });
 let count = 0;
 for (const [profile, schemas] of Object.entries(sets)) {
-  const ajv = new Ajv({ ...AJV_OPTIONS[profile], code: { source: true } });
-  const refs = {};
+  const done = new Set();
   for (const s of schemas) {
     const key = validatorKey(profile, s);
-    if (refs[key]) continue;
-    ajv.addSchema(s, key);
-    refs[key] = key;
+    if (done.has(key)) continue;
+    done.add(key);
+    const ajv = new Ajv({ ...AJV_OPTIONS[profile], code: { source: true } });
+    writeFileSync(join(tmpDir, `${key}.cjs`), standaloneCode(ajv, ajv.compile(s)));
     count++;
   }
-  // Each profile's code in its own function scope: standalone code declares top-level helpers.
-  code += `(function () {\nconst exports = module.exports;\n${standaloneCode(ajv, refs).replace(/^"use strict";/, '')}\n})();\n`;
 }
-const out = join(dist, 'validators.cjs');
-writeFileSync(`${out}.tmp`, code);
-renameSync(`${out}.tmp`, out);
-console.log(`build-validators: ${count} validators -> dist/validators.cjs`);
+rmSync(outDir, { recursive: true, force: true });
+renameSync(tmpDir, outDir);
+rmSync(join(dist, 'validators.cjs'), { force: true });
+console.log(`build-validators: ${count} validators -> dist/validators/`);

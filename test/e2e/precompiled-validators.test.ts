@@ -1,5 +1,5 @@
 /**
- * The build's precompiled validators (dist/validators.cjs, scripts/build-validators.mjs) cover
+ * The build's precompiled validators (dist/validators/*.cjs, scripts/build-validators.mjs) cover
  * every schema the CLI validates with, and behave exactly like validators compiled at run time:
  * same verdict, same errors, same coercion and defaults.
  */
@@ -11,7 +11,17 @@ import * as pb from '../../src/playbook/playbook-schema.js';
 import { AJV_OPTIONS, validatorKey } from '../../src/schema/validator-profiles.js';
 import { repoRoot } from './cli.js';
 
-const table = createRequire(import.meta.url)(`${repoRoot}/dist/validators.cjs`) as Record<string, ValidateFunction>;
+const req = createRequire(import.meta.url);
+const table = new Proxy({} as Record<string, ValidateFunction | undefined>, {
+  get: (_t, key: string) => {
+    try {
+      const m = req(`${repoRoot}/dist/validators/${key}.cjs`) as ValidateFunction & { default?: ValidateFunction };
+      return m.default ?? m;
+    } catch {
+      return undefined;
+    }
+  },
+});
 const loadSchemas = [pb.playSchema, pb.taskKeywordsSchema, pb.blockKeywordsSchema, pb.taskImportSchema, pb.importPlaybookSchema, ...Object.values(pb.engineActionArgs).map((a) => a.args)];
 
 describe('precompiled validators', () => {

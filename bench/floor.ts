@@ -37,7 +37,7 @@ function ssh(state: LabState, ip: string, controlDir: string, extra: string[]): 
   });
 }
 
-export async function measureFloors(state: LabState, hosts: readonly string[], commands: number, reps: number, log: (m: string) => void): Promise<FloorResult> {
+export async function measureFloors(state: LabState, hosts: readonly string[], commands: number, reps: number, nice: number, log: (m: string) => void): Promise<FloorResult> {
   const runner = join(REPO, 'dist', 'bench', 'floor-runner.js');
   const ips = hosts.map((n) => state.hosts.find((h) => h.name === n)!.ip);
   const stats = (runs: { wallMs: number; commandsMs: number }[]): FloorStats => {
@@ -45,7 +45,7 @@ export async function measureFloors(state: LabState, hosts: readonly string[], c
     return { wallMs: median(runs.map((r) => r.wallMs)), commandsMs: c, perCommandMs: c / commands, n: runs.length };
   };
   const one = async (mode: string, controlDir?: string) => {
-    const m = await measure([process.execPath, runner, mode, join(state.dir, 'lab.json'), hosts.join(','), String(commands), ...(controlDir ? [controlDir] : [])]);
+    const m = await measure([process.execPath, runner, mode, join(state.dir, 'lab.json'), hosts.join(','), String(commands), ...(controlDir ? [controlDir] : [])], { nice });
     if (m.exitCode !== 0) throw new Error(`floor ${mode} failed: ${m.stderr}`);
     const r = JSON.parse(m.stdout.trim()) as { connectMs: number; commandsMs: number };
     log(`floor ${mode}: ${Math.round(m.wallMs)} ms wall, ${r.commandsMs.toFixed(1)} ms for ${commands} x ${hosts.length} commands`);

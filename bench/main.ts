@@ -7,12 +7,14 @@
  * lab), measures the persistent-shell and ControlMaster floors, and prints a table of medians
  * (wall, controller CPU incl. children, peak RSS summed over the process tree, the ratio
  * ansible/k3play). Writes bench/results/<date>.json. Tears every lab down at the end, also on
- * failure. Options: --reps N, --only w1,w2, --no-ansible, --keep-labs.
+ * failure. Options: --reps N, --only w1,w2, --no-ansible, --keep-labs, --forks N, --nice N.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { labDown, labUp, type LabState } from '../src/lab/lab.js';
 import { ensureBaseImage } from '../src/lab/base-image.js';
+import { reniceLab } from './renice-lab.js';
 import { measureFloors, type FloorResult } from './floor.js';
 import { parseRecap } from './recap-parse.js';
 import { formatTable, median, type Row } from './report-table.js';
@@ -26,13 +28,15 @@ interface Options {
   ansible: boolean;
   keepLabs: boolean;
   forks: number;
+  /** Niceness of both tools, the floors and the lab hosts' processes (default -10). */
+  nice: number;
 }
 
 const STATE_DIR = join(REPO, '.k3play', 'bench-lab');
 const log = (m: string): void => void process.stderr.write(`bench: ${m}\n`);
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { ansible: true, keepLabs: false, forks: 50 };
+  const o: Options = { ansible: true, keepLabs: false, forks: 50, nice: -10 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--reps') o.reps = Number(argv[++i]);
@@ -40,24 +44,28 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--no-ansible') o.ansible = false;
     else if (a === '--keep-labs') o.keepLabs = true;
     else if (a === '--forks') o.forks = Number(argv[++i]);
+    else if (a === '--nice') o.nice = Number(argv[++i]);
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench -- [--reps N] [--only noop,prep-converged,prep-cold,check-diff,fanout,facts,floor] [--no-ansible] [--keep-labs] [--forks N]');
+      console.log('usage: npm run bench -- [--reps N] [--only noop,prep-converged,prep-cold,check-diff,fanout,facts,floor] [--no-ansible] [--keep-labs] [--forks N] [--nice N]');
       process.exit(0);
     } else throw new Error(`unknown option ${a} (see --help)`);
   }
   if (o.reps !== undefined && !(Number.isInteger(o.reps) && o.reps >= 1 && o.reps <= 50)) throw new Error('--reps must be 1..50');
+  if (!(Number.isInteger(o.nice) && o.nice >= -20 && o.nice <= 19)) throw new Error('--nice must be -20..19');
   return o;
 }
 
 class Labs {
   #up = new Map<LabKind, LabState>();
+  constructor(private readonly nice: number) {}
   async get(kind: LabKind): Promise<LabState> {
     const have = this.#up.get(kind);
     if (have) return have;
     const spec = kind === 'fan' ? { name: 'bfan', full: 0, light: 100 } : kind === 'full' ? { name: 'bench', full: 5, light: 0 } : { name: 'bcold', full: 5, light: 0 };
     const t0 = Date.now();
     const s = await labUp({ ...spec, stateDir: STATE_DIR, log: () => undefined });
-    log(`lab ${spec.name} up (${spec.full} full + ${spec.light} light) in ${Date.now() - t0} ms`);
+    const reniced = await reniceLab(s, this.nice);
+    log(`lab ${spec.name} up (${spec.full} full + ${spec.light} light) in ${Date.now() - t0} ms; ${reniced} processes at nice ${this.nice}`);
     this.#up.set(kind, s);
     return s;
   }
@@ -95,17 +103,17 @@ async function runWorkload(w: Workload, o: Options, labs: Labs): Promise<Sample[
     // two playbooks leave the hosts byte-identical (so either tool's timed run starts converged).
     const lab = await labs.get(w.lab);
     for (const tool of [...tools, ...tools]) {
-      const m = await runTool(tool, { workload: w, inventory: lab.inventoryFile, forks: o.forks, check: false });
+      const m = await runTool(tool, { workload: w, inventory: lab.inventoryFile, forks: o.forks, check: false, nice: o.nice });
       verify(tool, w, m, 'any');
     }
-    for (const tool of tools) verify(tool, w, await runTool(tool, { workload: w, inventory: lab.inventoryFile, forks: o.forks, check: false }), 'zero');
+    for (const tool of tools) verify(tool, w, await runTool(tool, { workload: w, inventory: lab.inventoryFile, forks: o.forks, check: false, nice: o.nice }), 'zero');
   }
   for (let rep = 0; rep < reps; rep++) {
     const order = rep % 2 === 0 ? tools : [...tools].reverse();
     for (const tool of order) {
       if (w.before === 'fresh') await labs.drop(w.lab);
       const lab = await labs.get(w.lab);
-      const m = await runTool(tool, { workload: w, inventory: lab.inventoryFile, forks: o.forks });
+      const m = await runTool(tool, { workload: w, inventory: lab.inventoryFile, forks: o.forks, nice: o.nice });
       verify(tool, w, m, w.expectChanged);
       samples.push({ tool, m });
       log(`${w.name} rep ${rep + 1}/${reps} ${tool}: ${Math.round(m.wallMs)} ms wall, ${Math.round(m.cpuMs)} ms cpu, ${m.peakRssMb.toFixed(0)} MB`);
@@ -124,8 +132,9 @@ function rowOf(w: Workload, samples: Sample[]): Row {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  const loadavgBefore = loadavg();
   await ensureBaseImage({ log });
-  const labs = new Labs();
+  const labs = new Labs(o.nice);
   const rows: Row[] = [];
   let floors: FloorResult | null = null;
   const cleanup = async (): Promise<void> => {
@@ -141,7 +150,7 @@ async function main(): Promise<void> {
     }
     if (!o.only || o.only.has('floor')) {
       const lab = await labs.get('full');
-      floors = await measureFloors(lab, lab.hosts.map((h) => h.name), 20, o.reps ?? 5, log);
+      floors = await measureFloors(lab, lab.hosts.map((h) => h.name), 20, o.reps ?? 5, o.nice, log);
     }
   } finally {
     await cleanup();
@@ -152,7 +161,7 @@ async function main(): Promise<void> {
   const dir = join(REPO, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${date}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, forks: o.forks, rows, floors, table }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, forks: o.forks, nice: o.nice, loadavgBefore, loadavgAfter: loadavg(), rows, floors, table }, null, 2)}\n`);
   log(`results written to ${file}`);
 }
 

@@ -29,6 +29,8 @@ export interface MeasureOptions {
   readonly timeoutMs?: number;
   /** RSS sampling period (default 5 ms). */
   readonly sampleMs?: number;
+  /** Scheduling niceness of the program and everything it starts (root may go below 0). */
+  readonly nice?: number;
 }
 
 interface Cgroup {
@@ -101,7 +103,8 @@ export async function measure(argv: readonly string[], opts: MeasureOptions = {}
   // The child writes its own pid into the cgroup(s) before exec, so every descendant is born inside.
   const joins = cg.joinDirs.map((d) => `echo $$ > '${d}/cgroup.procs'`).join('; ');
   const started = performance.now();
-  const child = spawn('/bin/sh', ['-c', `${joins}; exec "$@"`, 'sh', ...argv], {
+  const nice = opts.nice !== undefined && opts.nice !== 0 ? `nice -n ${Math.trunc(opts.nice)} ` : '';
+  const child = spawn('/bin/sh', ['-c', `${joins}; exec ${nice}"$@"`, 'sh', ...argv], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -24,6 +24,8 @@ export interface ToolRun {
   readonly forks: number;
   /** Overrides the workload's check flag (converging runs before a check workload). */
   readonly check?: boolean;
+  /** Niceness of the tool's processes (see bench/README.md: both tools get the same). */
+  readonly nice: number;
 }
 
 export function k3playArgv(r: ToolRun): string[] {
@@ -64,7 +66,7 @@ export async function runTool(tool: Tool, r: ToolRun): Promise<Measurement> {
   const tmp = mkdtempSync(join(tmpdir(), `k3play-bench-${tool}-`));
   try {
     if (tool === 'k3play') {
-      return await measure(k3playArgv(r), { cwd: tmp, env: { CI: '1', NO_COLOR: '1' }, timeoutMs: 600_000 });
+      return await measure(k3playArgv(r), { cwd: tmp, env: { CI: '1', NO_COLOR: '1' }, timeoutMs: 600_000, nice: r.nice });
     }
     const cfg = join(tmp, 'ansible.cfg');
     writeFileSync(cfg, ansibleConfig(r.forks, join(tmp, 'cp')));
@@ -72,6 +74,7 @@ export async function runTool(tool: Tool, r: ToolRun): Promise<Measurement> {
       cwd: tmp,
       env: { ANSIBLE_CONFIG: cfg, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(tmp, 'local'), ANSIBLE_HOME: join(tmp, 'home') },
       timeoutMs: 900_000,
+      nice: r.nice,
     });
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -79,7 +79,8 @@ export class FactsCache {
    */
   forgetHost(host: string): void {
     this.#run.delete(host);
-    if (!this.dir) return;
+    // Already stale: its file was removed at the first change (every command task calls this).
+    if (!this.dir || this.#stale.has(host)) return;
     this.#stale.add(host);
     try {
       rmSync(this.fileFor(host), { force: true });
@@ -112,7 +113,11 @@ export class FactsCache {
     return stableFacts(parsed.facts);
   }
 
-  /** Write the stable facts atomically: temp file (0600) in DIR, fsync, rename over `<host>.json`. */
+  /**
+   * Write the stable facts atomically: temp file (0600) in DIR, rename over `<host>.json`. No
+   * fsync: it is a cache — a file torn by a power loss reads as corrupt and counts as absent —
+   * and 100 fsyncs would cost more than gathering the facts again.
+   */
   async savePersistent(host: string, facts: HostFacts, now: number = this.#now()): Promise<void> {
     if (!this.dir) return;
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -122,7 +127,6 @@ export class FactsCache {
     const fh = await open(tmp, 'wx', 0o600);
     try {
       await fh.writeFile(`${JSON.stringify(file, null, 2)}\n`);
-      await fh.sync();
     } finally {
       await fh.close();
     }

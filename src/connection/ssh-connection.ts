@@ -68,8 +68,11 @@ export interface SshParams {
 export interface SshDeps {
   /** Shared known_hosts (the pool loads it once); loaded from params.knownHostsFiles if absent. */
   readonly knownHosts?: KnownHosts;
-  /** Throttle for handshakes in flight (the pool's global limiter). */
-  readonly connectLimit?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /**
+   * Throttle for handshakes in flight (the pool's limiter), keyed by the sshd being reached:
+   * MaxStartups counts unauthenticated connections per sshd, not per controller.
+   */
+  readonly connectLimit?: <T>(sshd: string, fn: () => Promise<T>) => Promise<T>;
   /** A stream to address:port through the (shared) bastion `jump`. */
   readonly openJumpSocket?: (jump: SshParams, address: string, port: number) => Promise<Duplex>;
   readonly env?: NodeJS.ProcessEnv;
@@ -108,7 +111,9 @@ export async function openSshClient(params: SshParams, deps: SshDeps, knownHosts
     ...(params.password ? { password: params.password } : {}),
     env,
   });
-  const limit = deps.connectLimit ?? (<T>(fn: () => Promise<T>) => fn());
+  const limit = deps.connectLimit ?? (<T>(_sshd: string, fn: () => Promise<T>) => fn());
+  // The sshd this handshake talks to; behind a bastion, the address as the bastion reaches it.
+  const sshd = `${params.jump ? `${params.jump.address}:${params.jump.port}>` : ''}${params.address}:${params.port}`;
   let sock: Duplex | undefined;
   let via: string | undefined;
   if (params.jump) {
@@ -118,7 +123,7 @@ export async function openSshClient(params: SshParams, deps: SshDeps, knownHosts
       throw new HostUnreachable(params.host, `${via}: ${err instanceof Error ? err.message : String(err)}`);
     });
   }
-  return limit(() =>
+  return limit(sshd, () =>
     connectClient({
       host: params.host,
       address: params.address,

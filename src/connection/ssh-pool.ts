@@ -1,9 +1,10 @@
 /**
  * SshPool: one SshConnection per host for the whole run, opened lazily on first use; one
  * bastion Client per jump host, shared by every host behind it (each target is reached through
- * `forwardOut` on that one bastion connection); a global limit on handshakes in flight (default
- * 8) so a fan-out to hundreds of hosts stays under sshd's MaxStartups (10:30:100) and the
- * controller's file descriptors. known_hosts files are loaded once and shared, so a key
+ * `forwardOut` on that one bastion connection); a limit on handshakes in flight per sshd
+ * (default 8, under MaxStartups' 10:30:100, which counts per sshd: many inventory hosts may be
+ * one sshd) and one for the whole controller (default 64: key exchanges cost controller CPU and
+ * descriptors), so a fan-out to hundreds of hosts connects in a few waves and none is refused. known_hosts files are loaded once and shared, so a key
  * accepted for one host is seen by the next. It owns the Clients it opens and closes them all
  * in `closeAll`; it decides nothing about what runs on the hosts.
  */
@@ -15,8 +16,10 @@ import { connectSsh, forwardOut, openSshClient, type SshConnection, type SshDeps
 import type { Connection } from './types.js';
 
 export interface SshPoolOptions {
-  /** Handshakes in flight at once (default 8, below MaxStartups' first number 10). */
+  /** Handshakes in flight at once to one sshd (default 8, below MaxStartups' first number 10). */
   readonly maxConnecting?: number;
+  /** Handshakes in flight at once in all (default 64). */
+  readonly maxConnectingTotal?: number;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -24,12 +27,18 @@ export class SshPool {
   readonly #conns = new Map<string, Promise<SshConnection>>();
   readonly #bastions = new Map<string, Promise<Client>>();
   readonly #knownHosts = new Map<string, Promise<KnownHosts>>();
-  readonly #limit: <T>(fn: () => Promise<T>) => Promise<T>;
+  readonly #limit: <T>(sshd: string, fn: () => Promise<T>) => Promise<T>;
   readonly #env: NodeJS.ProcessEnv | undefined;
 
   constructor(opts: SshPoolOptions = {}) {
-    const limit = pLimit(opts.maxConnecting ?? 8);
-    this.#limit = (fn) => limit(fn);
+    const total = pLimit(opts.maxConnectingTotal ?? 64);
+    const perSshd = new Map<string, ReturnType<typeof pLimit>>();
+    const each = opts.maxConnecting ?? 8;
+    this.#limit = (sshd, fn) => {
+      let l = perSshd.get(sshd);
+      if (!l) perSshd.set(sshd, (l = pLimit(each)));
+      return l(() => total(fn));
+    };
     this.#env = opts.env;
   }
 

@@ -54,7 +54,10 @@ export function buildReport(j: Journal): RolloutReportModel {
       if (attempt === lastAttempt && (e.status === 'unreachable' || (e.status === 'failed' && !e.ignored))) failures.push(e);
       if (e.status === 'changed') changes.set(`${e.host}\0${e.task}\0${e.item ?? ''}`, e);
     }
-    const changed = [...changes.values()];
+    // Task order (as they ran), then host name.
+    const taskOrder = new Map<string, number>();
+    for (const e of changes.values()) if (!taskOrder.has(e.task)) taskOrder.set(e.task, taskOrder.size);
+    const changed = [...changes.values()].sort((a, b) => taskOrder.get(a.task)! - taskOrder.get(b.task)! || a.host.localeCompare(b.host, undefined, { numeric: true }));
     changedBySite.set(s.name, changed);
     details.set(s.name, {
       row,

@@ -15,7 +15,7 @@ import { selectHosts } from '../inventory/host-pattern.js';
 import type { Inventory } from '../inventory/types.js';
 import { loadPlaybook } from '../playbook/load-playbook.js';
 import type { Playbook } from '../playbook/types.js';
-import { chooseReporters, colorEnabled, isCi } from '../report/choose-reporter.js';
+import { colorEnabled, isCi, reporterKind } from '../report/choose-reporter.js';
 import { createEventBus } from '../report/event-bus.js';
 import { RolloutJsonReporter } from '../report/rollout-json-reporter.js';
 import { RolloutListrReporter } from '../report/rollout-listr-reporter.js';
@@ -187,9 +187,9 @@ export async function rolloutCommand(playbookArg: string | undefined, o: Rollout
   ];
   const view = { color, verbose: o.verbose, diff: flags.diff, footer };
   const reporters: RolloutReporter[] = [new JournalWriter(dir, { siteOnly: o.siteIndex !== undefined })];
-  const kind = chooseReporters({ json: o.json, tty, ci: isCi(process.env), color, verbose: o.verbose, diff: flags.diff, out: process.stdout, err: process.stderr })[0]?.constructor.name;
-  if (o.json) reporters.push(new RolloutJsonReporter(process.stdout));
-  else if (kind === 'ListrReporter') reporters.push(new RolloutListrReporter({ ...view, out: process.stdout, err: process.stderr }));
+  const kind = reporterKind({ json: o.json, tty, ci: isCi(process.env), out: process.stdout });
+  if (kind === 'json') reporters.push(new RolloutJsonReporter(process.stdout));
+  else if (kind === 'live') reporters.push(new RolloutListrReporter({ ...view, out: process.stdout, err: process.stderr }));
   else reporters.push(new RolloutPlainReporter({ ...view, out: process.stdout }));
   const bus = createEventBus<RolloutEvent>(reporters);
 

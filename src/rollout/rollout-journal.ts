@@ -140,7 +140,7 @@ export interface Journal {
 }
 
 /** JSON Lines, tolerating a last line cut short by a kill (and blank lines). */
-export function parseJsonLines(text: string): RolloutEvent[] {
+export function parseJsonLines(text: string, file = 'journal'): RolloutEvent[] {
   const out: RolloutEvent[] = [];
   const lines = text.split('\n');
   for (const [i, l] of lines.entries()) {
@@ -148,7 +148,9 @@ export function parseJsonLines(text: string): RolloutEvent[] {
     try {
       out.push(JSON.parse(l) as RolloutEvent);
     } catch (e) {
-      if (i < lines.length - 1 && lines.slice(i + 1).some((x) => x.trim() !== '')) throw e;
+      if (i < lines.length - 1 && lines.slice(i + 1).some((x) => x.trim() !== '')) {
+        throw new K3playError({ loc: { file, line: i + 1, col: 1 }, message: `damaged journal line: ${(e as Error).message}`, hint: 'only the last line of a journal file can be cut short (by a kill); this file was edited or corrupted' });
+      }
     }
   }
   return out;
@@ -158,7 +160,7 @@ export function readJournal(dir: string): Journal {
   const metaFile = path.join(dir, 'rollout.json');
   if (!existsSync(metaFile)) throw new K3playError({ message: `no rollout journal in ${dir} (rollout.json is missing)`, hint: 'give a rollout id listed by `k3play report`' });
   const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as RolloutMeta;
-  const read = (f: string) => (existsSync(f) ? parseJsonLines(readFileSync(f, 'utf8')) : []);
+  const read = (f: string) => (existsSync(f) ? parseJsonLines(readFileSync(f, 'utf8'), path.relative(process.cwd(), f) || f) : []);
   const siteEvents = new Map<string, RolloutEvent[]>();
   for (const s of meta.sites) {
     const events = read(path.join(dir, 'sites', `${s.name}.jsonl`));

@@ -6,7 +6,7 @@
  * Kubernetes manifest validated against the Job and ConfigMap schemas in
  * src/rollout/testdata/k8s/. The lab test (test/lab/rollout.lab.test.ts) does it over SSH.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -80,6 +80,22 @@ describe('k3play rollout (local sites)', () => {
     expect(r.stdout).toMatch(/ROLLOUT RECAP \*+\nsite +wave +status +hosts +changed +failed +duration\ns1 +1 +ok +2 +2 +0/);
     expect(r.stdout).toMatch(/^journal: \.k3play\/rollouts\/\d{8}-\d{6}-[0-9a-f]{4}$/m);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR (set by the helper)
+  });
+
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)('on a terminal: the live listr2 view, one block per wave, then the recap', () => {
+    const dir = project('tty', 3, MARKER);
+    const res = spawnSync('script', ['-qfec', `stty cols 100 rows 40; ${process.execPath} ${repoRoot}/bin/k3play.js rollout site.yml --sites sites --canary 1`, '/dev/null'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/root', TERM: 'xterm-256color', NO_COLOR: '1' },
+    });
+    expect(res.status, res.stdout).toBe(0);
+    expect(res.stdout).toContain('\u001b[?25l'); // listr2 hid the cursor: the live renderer ran
+    const text = res.stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    expect(text).toMatch(/WAVE 1\/2 \(canary\): 1 site \(s1\)/);
+    expect(text).toMatch(/WAVE 2\/2: 2 sites \(s2, s3\)  ok=2/); // collapsed to its counts
+    expect(text).toMatch(/ROLLOUT RECAP[\s\S]*3 sites in [\d.]+s: ok=3/);
   });
 
   it('invalid input: every problem of every site at once, exit 4, nothing run', async () => {

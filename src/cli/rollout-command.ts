@@ -35,27 +35,16 @@ import { initVaultKeyring } from '../vault/vault-password.js';
 import { moduleRegistry } from '../../modules/index.js';
 import { connectOptions } from './connect-options.js';
 import { parseExtraVars } from './extra-vars.js';
+import { splitTags, type RunCliOptions } from './run-command.js';
 
-export interface RolloutCliOptions {
+/** The flags of `k3play run` (minus -i: sites bring their inventories), plus the rollout's own. */
+export interface RolloutCliOptions extends Omit<RunCliOptions, 'inventory'> {
   sites?: string;
   resume?: string;
   siteConcurrency?: number;
   canary?: number;
   waves?: string;
   maxFailedSites?: string;
-  inventory?: string[];
-  limit?: string;
-  tags: string[];
-  skipTags: string[];
-  extraVars: string[];
-  check: boolean;
-  diff: boolean;
-  forks: number;
-  json: boolean;
-  color: boolean;
-  factsCache?: string;
-  acceptNewHostKeys: boolean;
-  verbose: number;
   journalDir?: string;
   rolloutId?: string;
   siteIndex?: number;
@@ -67,12 +56,9 @@ export interface RolloutCliOptions {
   k8sVaultSecret?: string;
   /** k3play's version (default image tag). */
   version?: string;
-  vaultPasswordFile?: string[];
-  vaultId?: string[];
 }
 
 const DEFAULT_SITE_CONCURRENCY = 10;
-const splitTags = (v: readonly string[]) => v.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
 
 export async function rolloutCommand(playbookArg: string | undefined, o: RolloutCliOptions): Promise<number> {
   await initVaultKeyring(o);
@@ -101,7 +87,6 @@ export async function rolloutCommand(playbookArg: string | undefined, o: Rollout
   } else {
     if (!playbookArg) throw new K3playError({ message: 'missing PLAYBOOK', hint: 'k3play rollout PLAYBOOK --sites SPEC, or k3play rollout --resume ID' });
     if (!o.sites) throw new K3playError({ message: 'missing --sites', hint: "give the sites: --sites 'inventories/sites/*.ini', a directory, or a YAML site list" });
-    if ((o.inventory ?? []).length > 0) throw new K3playError({ context: '-i', message: 'a rollout takes its inventories from --sites, not -i', hint: 'put the inventory in a site list, or use k3play run -i for one inventory' });
     const flags: RolloutFlags = {
       check: o.check,
       diff: o.diff,

@@ -50,4 +50,23 @@ describe('RolloutListrReporter (listr2 test renderer)', () => {
     expect(text.indexOf('WAVE 1/2')).toBeLessThan(text.indexOf('WAVE 2/2'));
     expect(text.indexOf('WAVE 2/2')).toBeLessThan(text.indexOf('ROLLOUT RECAP'));
   });
+
+  it('a big wave shows one line per concurrency slot, not one per site, and its counts', async () => {
+    const out = recorder();
+    const r = new RolloutListrReporter({ out: out.stream, err: recorder().stream, color: false, verbose: 0, diff: false, renderer: 'test' });
+    const sites = Array.from({ length: 30 }, (_, i) => `s${i + 1}`);
+    r.handle({ type: 'rollout_start', version: 1, rolloutId: 'id', attempt: 1, playbook: 'site.yml', check: false, diff: false, sites, pending: sites, waves: [], siteConcurrency: 3, time: 't' });
+    r.handle({ type: 'wave_start', wave: 1, waves: 1, canary: false, sites });
+    for (const s of sites) {
+      r.handle({ type: 'site_start', site: s, wave: 1, attempt: 1, hosts: ['h1'], time: 't' });
+      r.handle({ ...end(s, 'ok', 1), site: s } as RolloutEvent);
+      await new Promise((res) => setImmediate(res));
+    }
+    r.handle({ type: 'wave_end', wave: 1, ok: 30, failed: 0 });
+    await r.finish();
+    const text = out.text();
+    expect(text).toMatch(/WAVE 1\/1: 30 sites \(s1 \.\. s30\)  ok=30/);
+    expect(text).not.toContain(': waiting'); // no line per waiting site: 3 slot lines are reused
+    expect(text).toContain('idle');
+  });
 });

@@ -4,6 +4,10 @@
  * the wave ends unless a site failed; the failures of the wave printed under it; the closing
  * block (recap, grouped changes) at the end.
  *
+ * A wave of more than LIVE_SITE_LINES sites (thousands, in one `100%` wave) shows one line per
+ * concurrency *slot* instead (the site running in it), and the wave's line counts
+ * ok/failed/running/waiting live: the terminal never holds a line per waiting site.
+ *
  * Same bridge as listr-reporter.ts: handle() only updates a small model and queues segments;
  * a promise chain plays them in order, one short-lived Listr per wave whose site subtasks await
  * promises settled by site_end / wave_end. finish() settles everything and awaits the chain,
@@ -39,9 +43,20 @@ interface SiteView {
   readonly failures: HostResultEvent[];
 }
 
+/** One line of a big wave: the site currently running in this slot. */
+interface SlotView {
+  site: string | undefined;
+  title: string;
+  wrapper: Wrapper | undefined;
+}
+
+export const LIVE_SITE_LINES = 24;
+
 interface WaveView {
   readonly start: WaveStartEvent;
   readonly sites: Map<string, SiteView>;
+  /** Present for big waves (slot mode). */
+  readonly slots: SlotView[] | undefined;
   readonly ended: Promise<void>;
   end: () => void;
   parent: Wrapper | undefined;
@@ -54,6 +69,7 @@ export class RolloutListrReporter implements RolloutReporter {
   #chain: Promise<void> = Promise.resolve();
   #wave: WaveView | undefined;
   #check = false;
+  #concurrency = 1;
   #finished = false;
   #dirty = new Set<SiteView>();
   #flushScheduled = false;
@@ -79,11 +95,17 @@ export class RolloutListrReporter implements RolloutReporter {
     switch (e.type) {
       case 'rollout_start':
         this.#check = e.check;
+        this.#concurrency = e.siteConcurrency;
         return this.#text(rolloutBanner(e).concat(e.check ? [this.#p.cyan('CHECK MODE: nothing will be changed')] : []));
       case 'wave_start':
         return this.#startWave(e);
       case 'site_start': {
         const sv = this.#wave?.sites.get(e.site);
+        const slots = this.#wave?.slots;
+        if (slots) {
+          const free = slots.find((x) => x.site === undefined || this.#wave!.sites.get(x.site)?.done) ?? slots[0]!;
+          free.site = e.site;
+        }
         if (sv) this.#retitle(sv, `${e.site}: ${this.#p.dim('starting')}`);
         return;
       }
@@ -93,6 +115,7 @@ export class RolloutListrReporter implements RolloutReporter {
         sv.end = e;
         sv.title = siteEndLine(e, this.#o.color);
         sv.settle();
+        if (this.#wave?.slots) this.#retitle(sv, sv.title);
         return;
       }
       case 'wave_end':
@@ -123,7 +146,9 @@ export class RolloutListrReporter implements RolloutReporter {
     this.#endWave();
     let end = (): void => undefined;
     const ended = new Promise<void>((r) => (end = r));
-    const wave: WaveView = { start: e, sites: new Map(), ended, end, parent: undefined };
+    const big = e.sites.length > LIVE_SITE_LINES;
+    const slots = big ? Array.from({ length: Math.max(1, Math.min(this.#concurrency, LIVE_SITE_LINES, e.sites.length)) }, (): SlotView => ({ site: undefined, title: this.#p.dim('idle'), wrapper: undefined })) : undefined;
+    const wave: WaveView = { start: e, sites: new Map(), slots, ended, end, parent: undefined };
     for (const site of e.sites) {
       let settle = (): void => undefined;
       const settled = new Promise<void>((r) => (settle = r));
@@ -153,7 +178,16 @@ export class RolloutListrReporter implements RolloutReporter {
     this.#flushScheduled = true;
     setImmediate(() => {
       this.#flushScheduled = false;
-      for (const s of this.#dirty) if (s.wrapper && !s.done) s.wrapper.title = s.title;
+      const w = this.#wave;
+      for (const s of this.#dirty) {
+        if (s.wrapper && !s.done) s.wrapper.title = s.title;
+        const slot = w?.slots?.find((x) => x.site === s.site);
+        if (slot) {
+          slot.title = s.title;
+          if (slot.wrapper) slot.wrapper.title = s.title;
+        }
+      }
+      if (w?.slots && w.parent) w.parent.title = this.#waveSummary(w, true);
       this.#dirty.clear();
     });
   }
@@ -171,7 +205,16 @@ export class RolloutListrReporter implements RolloutReporter {
   }
 
   async #runWave(w: WaveView): Promise<void> {
-    const tasks: ListrTask<unknown, ListrRendererFactory, ListrRendererFactory>[] = [...w.sites.values()].map((sv) => ({
+    const slotTasks = (w.slots ?? []).map((slot) => ({
+      title: slot.title,
+      task: async (_ctx: unknown, t: Wrapper) => {
+        slot.wrapper = t;
+        await w.ended;
+        slot.wrapper = undefined;
+        t.title = slot.title;
+      },
+    }));
+    const siteTasks: ListrTask<unknown, ListrRendererFactory, ListrRendererFactory>[] = [...w.sites.values()].map((sv) => ({
       title: sv.title,
       task: async (_ctx: unknown, t: Wrapper) => {
         sv.wrapper = t;
@@ -188,6 +231,7 @@ export class RolloutListrReporter implements RolloutReporter {
         if ([...w.sites.values()].every((s) => s.done) && w.parent) w.parent.title = this.#waveSummary(w);
       },
     }));
+    const tasks = w.slots ? slotTasks : siteTasks;
     const listr = new Listr<unknown, ListrRendererFactory, ListrRendererFactory>(
       [
         {
@@ -201,13 +245,14 @@ export class RolloutListrReporter implements RolloutReporter {
       this.#listrOptions(),
     );
     await listr.run();
+    if (w.slots) this.#o.out.write(`${this.#waveSummary(w)}\n`);
     const details = [...w.sites.values()].flatMap((sv) =>
       sv.failures.flatMap((r) => hostResultLines(r, { color: this.#o.color, verbose: this.#o.verbose, diff: false }).map((l) => `  [${sv.site}] ${l}`)),
     );
     if (details.length > 0) this.#o.out.write(`${details.join('\n')}\n`);
   }
 
-  #waveSummary(w: WaveView): string {
+  #waveSummary(w: WaveView, live = false): string {
     const p = this.#p;
     const ends = [...w.sites.values()].map((s) => s.end);
     const ok = ends.filter((e) => e?.status === 'ok').length;
@@ -215,7 +260,10 @@ export class RolloutListrReporter implements RolloutReporter {
     const skipped = ends.filter((e) => !e).length;
     const cells = [p.green(`ok=${ok}`)];
     if (bad > 0) cells.push(p.red(`failed=${bad}`));
-    if (skipped > 0) cells.push(p.yellow(`not started=${skipped}`));
+    if (live) {
+      const running = (w.slots ?? []).filter((x) => x.site !== undefined && !w.sites.get(x.site)?.done).length;
+      cells.push(`running=${running}`, p.dim(`waiting=${Math.max(0, skipped - running)}`));
+    } else if (skipped > 0) cells.push(p.yellow(`not started=${skipped}`));
     return `${waveTitle(w.start)}  ${cells.join(' ')}`;
   }
 

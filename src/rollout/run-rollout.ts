@@ -117,21 +117,24 @@ export async function runRollout(plan: RolloutPlan, signals: RolloutSignals, emi
             return;
           }
           const site = plan.sites.get(name)!;
-          const { start, end } = await runOneSite(plan, site, wave, signals.stopTasks, emit);
-          ends.set(name, end);
-          states.set(name, foldSiteEvent(foldSiteEvent(states.get(name) ?? emptySiteState(name), start), end));
-          if (end.status === 'error' && end.exitCode === ExitCode.internal) internalError = true;
-          if (end.status === 'ok') ok++;
-          else if (end.status !== 'interrupted') {
-            bad++;
-            failed.push(name);
-            if (!stop && budgetExceeded(plan.budget, failed.length, total)) {
-              stop = {
-                reason: 'failure_budget',
-                message: `failure budget exceeded: ${failed.length} sites failed (${failed.join(', ')}), more than --max-failed-sites ${budgetText(plan.budget!)}; no new site was started after ${name}`,
-              };
+          // Accounting runs synchronously before site_end is emitted: when the budget is spent,
+          // `stop` is set before any other slot can start a site (no await in between).
+          await runOneSite(plan, site, wave, signals.stopTasks, emit, (start, end) => {
+            ends.set(name, end);
+            states.set(name, foldSiteEvent(foldSiteEvent(states.get(name) ?? emptySiteState(name), start), end));
+            if (end.status === 'error' && end.exitCode === ExitCode.internal) internalError = true;
+            if (end.status === 'ok') ok++;
+            else if (end.status !== 'interrupted') {
+              bad++;
+              failed.push(name);
+              if (!stop && budgetExceeded(plan.budget, failed.length, total)) {
+                stop = {
+                  reason: 'failure_budget',
+                  message: `failure budget exceeded: ${failed.length} sites failed (${failed.join(', ')}), more than --max-failed-sites ${budgetText(plan.budget!)}; no new site was started after ${name}`,
+                };
+              }
             }
-          }
+          });
         }),
       ),
     );
@@ -162,7 +165,14 @@ export async function runRollout(plan: RolloutPlan, signals: RolloutSignals, emi
   return { exitCode, rows, ...(stop ? { stopReason: stop.reason } : {}) };
 }
 
-async function runOneSite(plan: RolloutPlan, site: PreparedSite, wave: Wave, stopTasks: AbortSignal, emit: (e: RolloutEvent) => void): Promise<{ start: SiteStartEvent; end: SiteEndEvent }> {
+async function runOneSite(
+  plan: RolloutPlan,
+  site: PreparedSite,
+  wave: Wave,
+  stopTasks: AbortSignal,
+  emit: (e: RolloutEvent) => void,
+  account: (start: SiteStartEvent, end: SiteEndEvent) => void,
+): Promise<void> {
   const t0 = Date.now();
   const start: SiteStartEvent = {
     type: 'site_start',
@@ -223,8 +233,8 @@ async function runOneSite(plan: RolloutPlan, site: PreparedSite, wave: Wave, sto
     ...(message ? { message } : {}),
     durationMs: Date.now() - t0,
   };
+  account(start, end);
   emit(end);
-  return { start, end };
 }
 
 function failureLine(e: HostResultEvent): string {

@@ -5,18 +5,49 @@
  * (bin/k3play.js -> dist/, as users run it: a directory, a file, a template and a command per
  * host, no facts), and tears the lab down in `finally`. Returns wall time and sites/minute.
  *
- * Called by the project bench (`npm run bench`), or on its own through vitest, which runs the
- * TypeScript (dist/ must be built: `npm run build`):
- *   K3PLAY_ROLLOUT_BENCH=1 npx vitest run <a vitest project whose include has bench/rollout-bench.ts>
- * (see docs/scale.md for the numbers it printed on the reference machine).
+ * Called by the project bench (bench/main.ts: `await runRolloutBench({...})`), or on its own
+ * from the compiled file (tsconfig compiles bench/ into dist/bench/; root needed for the lab):
+ *   npm run build && node dist/bench/rollout-bench.js [--sites 12] [--hosts-per-site 3] [--site-concurrency 4]
+ * It runs from the TypeScript under vitest too (it only spawns the built CLI). docs/scale.md has
+ * the numbers it printed on the reference machine.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { labDown, labUp } from '../src/lab/lab.js';
 import { parseJsonLines } from '../src/rollout/rollout-journal.js';
 import type { RolloutEndEvent } from '../src/rollout/rollout-event.js';
-import { k3play } from '../test/e2e/cli.js';
+
+/** The repository: the nearest directory above this file with k3play's package.json (bench/ or dist/bench/). */
+function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'k3play') return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('rollout bench: k3play repository not found above this file');
+    dir = up;
+  }
+}
+
+/** The built CLI (bin/k3play.js -> dist/), as users run it. */
+function k3play(args: readonly string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repoRoot(), 'bin', 'k3play.js'), ...args], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/root', CI: '1', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
 
 export interface RolloutBenchOptions {
   sites: number;
@@ -71,7 +102,7 @@ export async function runRolloutBench(opts: RolloutBenchOptions): Promise<Rollou
     }
     writeFileSync(path.join(work, 'site.yml'), PLAYBOOK);
     const t1 = Date.now();
-    const r = await k3play(['rollout', 'site.yml', '--sites', 'sites', '--site-concurrency', String(opts.siteConcurrency), '--json'], { cwd: work });
+    const r = await k3play(['rollout', 'site.yml', '--sites', 'sites', '--site-concurrency', String(opts.siteConcurrency), '--json'], work);
     const wallMs = Date.now() - t1;
     const end = parseJsonLines(r.stdout).find((e): e is RolloutEndEvent => e.type === 'rollout_end');
     if (r.code !== 0 || !end || end.counts.ok !== opts.sites) {
@@ -87,11 +118,17 @@ export async function runRolloutBench(opts: RolloutBenchOptions): Promise<Rollou
   }
 }
 
-// Standalone through vitest (see the header): one test, only when asked for.
-if (process.env['VITEST'] && process.env['K3PLAY_ROLLOUT_BENCH'] === '1') {
-  const { it } = await import('vitest');
-  const n = (k: string, d: number) => Number(process.env[k] ?? d);
-  it('rollout bench', async () => {
-    await runRolloutBench({ sites: n('BENCH_SITES', 12), hostsPerSite: n('BENCH_HOSTS_PER_SITE', 3), siteConcurrency: n('BENCH_SITE_CONCURRENCY', 4), log: (m) => console.log(m) });
-  }, 900_000);
+// Standalone: `node dist/bench/rollout-bench.js [--sites N] [--hosts-per-site N] [--site-concurrency N]`.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const arg = (flag: string, d: number) => {
+    const i = process.argv.indexOf(flag);
+    return i > 0 ? Number(process.argv[i + 1]) : d;
+  };
+  const r = await runRolloutBench({
+    sites: arg('--sites', 12),
+    hostsPerSite: arg('--hosts-per-site', 3),
+    siteConcurrency: arg('--site-concurrency', 4),
+    log: (m) => void process.stderr.write(`${m}\n`),
+  });
+  process.stdout.write(`${JSON.stringify(r)}\n`);
 }

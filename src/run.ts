@@ -5,13 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { openConnection, type ConnectOptions } from './connection/open-connection.js';
-import { executePlaybook } from './execute/execute-playbook.js';
+import { executePlaybook, type ExecuteOutput } from './execute/execute-playbook.js';
 import { defaultFactsCacheDir, FactsCache } from './facts/facts-cache.js';
 import type { RunOptions } from './execute/run-options.js';
 import { loadInventory } from './inventory/load-inventory.js';
+import type { Inventory } from './inventory/types.js';
 import { loadPlaybook, loadVarsFile } from './playbook/load-playbook.js';
+import type { Playbook } from './playbook/types.js';
 import { createEventBus } from './report/event-bus.js';
-import type { Reporter } from './report/run-event.js';
+import type { Reporter, RunEvent } from './report/run-event.js';
 import { validateHostPatterns } from './validate-hosts.js';
 import { moduleRegistry } from '../modules/index.js';
 
@@ -28,23 +30,36 @@ export async function runPlaybookFile(req: RunRequest, reporters: Reporter[]): P
   validateHostPatterns(playbook, inventory, req.opts.limit); //                     validate hosts: and --limit
   const bus = createEventBus(reporters);
   try {
-    const { exitCode } = await executePlaybook({
-      playbook,
-      inventory,
-      opts: req.opts,
-      emit: bus.emit, //                                                           render -> read/plan -> apply
-      modules: moduleRegistry,
-      connect: (host, vars) => openConnection(host, vars, req.connect),
-      loadVarsFile: async (f) => (await loadVarsFile(f)).vars,
-      facts: new FactsCache({
-        dir: req.opts.factsCacheDir ?? defaultFactsCacheDir(process.cwd()),
-        ...(req.opts.factsTtlSeconds !== undefined ? { ttlSeconds: req.opts.factsTtlSeconds } : {}),
-      }),
-      runId: randomUUID(),
-    });
+    const { exitCode } = await runLoaded({ playbook, inventory, opts: req.opts, connect: req.connect, emit: bus.emit });
     return exitCode;
   } finally {
     await req.connect.closeAll?.();
     await bus.finish(); //                                                          report
   }
+}
+
+export interface LoadedRun {
+  readonly playbook: Playbook;
+  readonly inventory: Inventory;
+  readonly opts: RunOptions;
+  readonly connect: ConnectOptions;
+  readonly emit: (e: RunEvent) => void;
+}
+
+/** render -> read/plan -> apply of a loaded, validated playbook (one site of a rollout, too). */
+export function runLoaded(r: LoadedRun): Promise<ExecuteOutput> {
+  return executePlaybook({
+    playbook: r.playbook,
+    inventory: r.inventory,
+    opts: r.opts,
+    emit: r.emit,
+    modules: moduleRegistry,
+    connect: (host, vars) => openConnection(host, vars, r.connect),
+    loadVarsFile: async (f) => (await loadVarsFile(f)).vars,
+    facts: new FactsCache({
+      dir: r.opts.factsCacheDir ?? defaultFactsCacheDir(process.cwd()),
+      ...(r.opts.factsTtlSeconds !== undefined ? { ttlSeconds: r.opts.factsTtlSeconds } : {}),
+    }),
+    runId: randomUUID(),
+  });
 }

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { ExitCode, isK3playError } from '../errors/k3play-error.js';
 import { formatError } from '../errors/print-error.js';
 import type { RunCliOptions } from './run-command.js';
+import type { RolloutCliOptions } from './rollout-command.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -26,6 +27,20 @@ Examples:
   k3play run site.yml -i site.ini --tags prep --forks 20 --json > run.jsonl
 
 Exit codes: 0 ok, 2 a host failed, 3 a host was unreachable, 4 invalid input, 130 interrupted.`;
+
+const ROLLOUT_EXAMPLES = `
+Examples:
+  k3play rollout site.yml --sites 'inventories/sites/*.ini' --canary 1 --waves 1,10%,100%
+  k3play rollout site.yml --sites sites.yml --site-concurrency 20 --max-failed-sites 2%
+  k3play rollout site.yml --sites inventories/sites/ --check --diff     # grouped: "412 sites: same 3 changes"
+  k3play rollout --resume last                                          # failed and unfinished sites only
+  k3play report last --html change-4711.html
+  k3play rollout site.yml --sites sites.yml --emit-k8s-job job.yaml --k8s-image registry/k3play:0.1.0
+
+Sites: a glob (quote it), a directory of inventories, or a YAML site list with per-site vars.
+Journal: .k3play/rollouts/ID/. Ctrl-C: no new site starts (twice: running sites stop too).
+Exit codes: 0 every site ok, 2 a site failed or was not run, 3 only unreachable hosts,
+4 invalid input (nothing was run), 130 interrupted.`;
 
 export async function main(argv: readonly string[]): Promise<number> {
   // `k3play ... | head`: a closed pipe is the reader's choice, not an error worth a stack trace.
@@ -52,6 +67,8 @@ Examples:
   k3play inventory -i inventories/examples/edge-site.ini --graph
   k3play inventory -i inventories/examples/edge-site.ini --explain h1 k3s_version
   k3play modules file
+  k3play rollout playbooks/node-prep.yml --sites 'inventories/sites/*.ini' --canary 1
+  k3play report last --html report.html
 
 Run "k3play help <command>" for a command's options.`,
     );
@@ -79,6 +96,59 @@ Run "k3play help <command>" for a command's options.`,
     .action(async (playbook: string, o: RunCliOptions) => {
       verbose = o.verbose;
       exitCode = await (await import('./run-command.js')).runCommand(playbook, o);
+    });
+
+  program
+    .command('rollout')
+    .description('run a playbook across many sites: canary, waves, failure budget, a resumable journal')
+    .argument('[playbook]', 'playbook YAML file (not with --resume)')
+    .option('--sites <spec>', "the sites: a glob of inventories ('inventories/sites/*.ini'), a directory, or a YAML site list")
+    .option('--site-concurrency <n>', 'sites run at once (default 10)', (v) => parsePositiveInt(v, '--site-concurrency'))
+    .option('--canary <n>', 'run the first N sites first; stop everything if one fails', (v) => parseNonNegativeInt(v, '--canary'))
+    .option('--waves <sizes>', "wave sizes, counts or % of all sites, the last repeats (e.g. '1,10%,100%'; default 100%)")
+    .option('--max-failed-sites <n|p%>', 'failure budget: stop starting sites once more than N sites (P% of sites) failed')
+    .option('--resume <id>', 'run the sites (and hosts) of rollout ID that failed or did not finish ("last": the newest)')
+    .option('-l, --limit <pattern>', 'further limit hosts in every site (pattern as for run)')
+    .option('-t, --tags <tags>', 'only run tasks with these tags (comma-separated)', collect, [])
+    .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)', collect, [])
+    .option('-e, --extra-vars <vars>', 'variables for every site, as for run (repeatable; give them again on --resume)', collect, [])
+    .option('-C, --check', 'check mode: read and plan, change nothing; changes grouped across sites', false)
+    .option('-D, --diff', 'show unified diffs of file changes (once per group of identical sites)', false)
+    .option('-f, --forks <n>', 'hosts worked on in parallel, per site', (v) => parsePositiveInt(v, '--forks'), 50)
+    .option('--json', 'JSON Lines rollout events on stdout (docs/rollout.md "JSON output")', false)
+    .option('--no-color', 'no ANSI colors (also: NO_COLOR=1)')
+    .option('--facts-cache <dir>', 'persistent facts cache directory (one sub-directory per site)')
+    .option('--accept-new-host-keys', 'trust and record unknown SSH host keys (changed keys are always refused)', false)
+    .option('--journal-dir <dir>', 'where rollout journals live (default .k3play/rollouts)')
+    .option('--emit-k8s-job <file>', 'write an Indexed Kubernetes Job (+ ConfigMap) running one pod per site, instead of running ("-": stdout)')
+    .option('--k8s-image <image>', 'container image with k3play, for --emit-k8s-job')
+    .option('--k8s-namespace <ns>', 'namespace of the emitted Job and ConfigMap')
+    .option('--k8s-ssh-secret <name>', 'Secret with the SSH key(s), mounted at /root/.ssh (default k3play-ssh)')
+    .option('--k8s-journal-claim <name>', 'ReadWriteMany PersistentVolumeClaim for the journal (default k3play-journal)')
+    .option('--k8s-vault-secret <name>', 'Secret with the vault password under key "password" (default k3play-vault)')
+    .addOption(new Option('--site-index <n>', 'run only the N-th site (0-based) of --sites: what each pod of the emitted Job runs').argParser((v) => parseNonNegativeInt(v, '--site-index')))
+    .addOption(new Option('--rollout-id <id>', 'use this rollout id (the emitted Job gives every pod the same one)').hideHelp())
+    .option('--vault-password-file <file>', VAULT_FILE_HELP, collect, [])
+    .option('--vault-id <label@file>', VAULT_ID_HELP, collect, [])
+    .option('-v, --verbose', 'more output (repeat: -vvv shows stack traces)', (_v, prev: number) => prev + 1, 0)
+    .addHelpText('after', ROLLOUT_EXAMPLES)
+    .action(async (playbook: string | undefined, o: RolloutCliOptions) => {
+      verbose = o.verbose;
+      exitCode = await (await import('./rollout-command.js')).rolloutCommand(playbook, { ...o, version: VERSION });
+    });
+
+  program
+    .command('report')
+    .description('summary of a rollout from its journal; --html writes a self-contained report to attach to a change ticket')
+    .argument('[id]', 'rollout id, a unique prefix, or "last" (none: list the rollouts)')
+    .option('--html <file>', 'write a self-contained HTML report (no external assets) to FILE')
+    .option('--json', 'the summary as one JSON document', false)
+    .option('--journal-dir <dir>', 'where rollout journals live (default .k3play/rollouts)')
+    .option('-D, --diff', 'show the diffs of the grouped changes', false)
+    .option('--no-color', 'no ANSI colors (also: NO_COLOR=1)')
+    .addHelpText('after', '\nExamples:\n  k3play report                          # list rollouts\n  k3play report last\n  k3play report 20261101-120000-ab12 --html change-4711.html')
+    .action(async (id: string | undefined, o: import('./report-command.js').ReportCliOptions) => {
+      exitCode = await (await import('./report-command.js')).reportCommand(id, o);
     });
 
   program
@@ -266,6 +336,12 @@ The same options make run, validate, inventory and facts read vault files and !v
     process.stderr.write(`${formatError(e, verbose)}\n`);
     return isK3playError(e) ? e.exitCode : ExitCode.internal;
   }
+}
+
+function parseNonNegativeInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be a whole number (got ${JSON.stringify(v)})`);
+  return n;
 }
 
 function parsePositiveInt(v: string, flag: string): number {

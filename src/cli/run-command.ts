@@ -30,7 +30,7 @@ export interface RunCliOptions {
   vaultId?: string[];
 }
 
-const splitTags = (v: readonly string[]) => v.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+export const splitTags = (v: readonly string[]) => v.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
 
 export async function runCommand(playbook: string, o: RunCliOptions): Promise<number> {
   await initVaultKeyring(o);

@@ -10,7 +10,7 @@ import type { ConnectionParams } from '../inventory/connection-params.js';
 import { Secret, isSecret } from '../module-api/secret.js';
 import { parseSshCommonArgs } from './ssh-common-args.js';
 import { loadSshConfig, type SshConfig } from './ssh-config.js';
-import { SshPool } from './ssh-pool.js';
+import { SshPool, type BastionCache } from './ssh-pool.js';
 import { resolveSshParams } from './ssh-target.js';
 import type { Connection } from './types.js';
 
@@ -19,8 +19,8 @@ export interface SshOpener {
   closeAll(): Promise<void>;
 }
 
-export function createSshOpener(opts: { acceptNewHostKeys: boolean; knownHostsFiles: readonly string[] }): SshOpener {
-  const pool = new SshPool();
+export function createSshOpener(opts: { acceptNewHostKeys: boolean; knownHostsFiles: readonly string[]; bastions?: BastionCache }): SshOpener {
+  const pool = new SshPool(opts.bastions ? { bastions: opts.bastions } : {});
   let config: Promise<SshConfig> | undefined;
   const userKnownHosts = `${homedir()}/.ssh/known_hosts`;
   return {

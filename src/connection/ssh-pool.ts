@@ -4,9 +4,12 @@
  * `forwardOut` on that one bastion connection); a limit on handshakes in flight per sshd
  * (default 8, under MaxStartups' 10:30:100, which counts per sshd: many inventory hosts may be
  * one sshd) and one for the whole controller (default 64: key exchanges cost controller CPU and
- * descriptors), so a fan-out to hundreds of hosts connects in a few waves and none is refused. known_hosts files are loaded once and shared, so a key
- * accepted for one host is seen by the next. It owns the Clients it opens and closes them all
- * in `closeAll`; it decides nothing about what runs on the hosts.
+ * descriptors), so a fan-out to hundreds of hosts connects in a few waves and none is refused.
+ * known_hosts files are loaded once and shared, so a key accepted for one host is seen by the
+ * next. It owns the Clients it opens and closes them all
+ * in `closeAll`; it decides nothing about what runs on the hosts. A rollout gives every site's
+ * pool one shared BastionCache: sites behind the same jump host then share one bastion
+ * connection too, and the rollout (the cache's owner) closes it at the end.
  */
 import type { Duplex } from 'node:stream';
 import pLimit from 'p-limit';
@@ -21,11 +24,29 @@ export interface SshPoolOptions {
   /** Handshakes in flight at once in all (default 64). */
   readonly maxConnectingTotal?: number;
   readonly env?: NodeJS.ProcessEnv;
+  /** Bastion connections shared with other pools; their owner closes them (closeAll here does not). */
+  readonly bastions?: BastionCache;
+}
+
+/** Bastion Clients by `user@address:port`, shareable between pools. */
+export class BastionCache {
+  readonly clients = new Map<string, Promise<Client>>();
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.allSettled(all.map(async (b) => (await b).end()));
+  }
 }
 
 export class SshPool {
   readonly #conns = new Map<string, Promise<SshConnection>>();
-  readonly #bastions = new Map<string, Promise<Client>>();
+  readonly #bastions: Map<string, Promise<Client>>;
+  readonly #ownsBastions: boolean;
   readonly #knownHosts = new Map<string, Promise<KnownHosts>>();
   readonly #limit: <T>(sshd: string, fn: () => Promise<T>) => Promise<T>;
   readonly #env: NodeJS.ProcessEnv | undefined;
@@ -40,6 +61,8 @@ export class SshPool {
       return l(() => total(fn));
     };
     this.#env = opts.env;
+    this.#bastions = opts.bastions?.clients ?? new Map();
+    this.#ownsBastions = opts.bastions === undefined;
   }
 
   /** The host's connection, opened on first use; a failed open is retried on the next get. */
@@ -65,9 +88,9 @@ export class SshPool {
 
   async closeAll(): Promise<void> {
     const conns = [...this.#conns.values()];
-    const bastions = [...this.#bastions.values()];
+    const bastions = this.#ownsBastions ? [...this.#bastions.values()] : [];
     this.#conns.clear();
-    this.#bastions.clear();
+    if (this.#ownsBastions) this.#bastions.clear();
     await Promise.allSettled(conns.map(async (c) => (await c).close()));
     await Promise.allSettled(bastions.map(async (b) => (await b).end()));
   }

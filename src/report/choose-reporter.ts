@@ -22,12 +22,19 @@ export interface ChooseReportersOptions {
   err: NodeJS.WriteStream;
 }
 
-export function chooseReporters(opts: ChooseReportersOptions): Reporter[] {
-  if (opts.json) return [new JsonReporter({ out: opts.out, mode: opts.jsonDocument ? 'document' : 'lines' })];
-  const view = { color: opts.color, verbose: opts.verbose, diff: opts.diff };
+/** Which kind of output: JSON, the live view, or plain lines (`k3play rollout` picks its own reporters by it). */
+export function reporterKind(opts: Pick<ChooseReportersOptions, 'json' | 'tty' | 'ci' | 'out'>): 'json' | 'live' | 'plain' {
+  if (opts.json) return 'json';
   // A pty without a size (columns 0) cannot host a live view: listr2 would wrap every character.
   const sized = opts.out.columns === undefined || opts.out.columns > 0;
-  if (opts.tty && !opts.ci && sized) return [new ListrReporter({ out: opts.out, err: opts.err, ...view })];
+  return opts.tty && !opts.ci && sized ? 'live' : 'plain';
+}
+
+export function chooseReporters(opts: ChooseReportersOptions): Reporter[] {
+  const kind = reporterKind(opts);
+  if (kind === 'json') return [new JsonReporter({ out: opts.out, mode: opts.jsonDocument ? 'document' : 'lines' })];
+  const view = { color: opts.color, verbose: opts.verbose, diff: opts.diff };
+  if (kind === 'live') return [new ListrReporter({ out: opts.out, err: opts.err, ...view })];
   return [new PlainReporter({ out: opts.out, ...view })];
 }
 

@@ -385,33 +385,32 @@ export class ListrReporter implements Reporter {
     return {
       ...common,
       renderer: 'default' as unknown as ListrRendererFactory,
-      rendererOptions: { logger, color: this.#iconColors(), collapseSubtasks: true, showErrorMessage: true },
+      rendererOptions: { logger, color: listrIconColors(this.#p), collapseSubtasks: true, showErrorMessage: true },
       fallbackRenderer: 'simple' as unknown as ListrRendererFactory,
       fallbackRendererOptions: { logger },
     };
   }
+}
 
-  /** listr2's icon colors, from our palette, so `color: false` really means no color. */
-  #iconColors(): Record<string, (s?: string) => string> {
-    const p = this.#p;
-    const L = ListrDefaultRendererLogLevels;
-    const wrap = (f: (s: string) => string) => (s?: string) => f(s ?? '');
-    return {
-      [L.SKIPPED_WITH_COLLAPSE]: wrap(p.cyan),
-      [L.SKIPPED_WITHOUT_COLLAPSE]: wrap(p.cyan),
-      [L.PENDING]: wrap(p.yellow),
-      [L.COMPLETED]: wrap(p.green),
-      [L.COMPLETED_WITH_FAILED_SUBTASKS]: wrap(p.red),
-      [L.COMPLETED_WITH_FAILED_SISTER_TASKS]: wrap(p.red),
-      [L.RETRY]: wrap(p.yellow),
-      [L.ROLLING_BACK]: wrap(p.red),
-      [L.ROLLED_BACK]: wrap(p.red),
-      [L.FAILED]: wrap(p.red),
-      [L.FAILED_WITH_FAILED_SUBTASKS]: wrap(p.red),
-      [L.WAITING]: wrap(p.dim),
-      [L.PAUSED]: wrap(p.yellow),
-      [L.OUTPUT]: wrap((s) => s),
-      [L.OUTPUT_WITH_BOTTOMBAR]: wrap((s) => s),
-    };
-  }
+/** listr2's icon colors, from our palette, so `color: false` really means no color. */
+export function listrIconColors(p: Palette): Record<string, (s?: string) => string> {
+  const L = ListrDefaultRendererLogLevels;
+  const wrap = (f: (s: string) => string) => (s?: string) => f(s ?? '');
+  return {
+    [L.SKIPPED_WITH_COLLAPSE]: wrap(p.cyan),
+    [L.SKIPPED_WITHOUT_COLLAPSE]: wrap(p.cyan),
+    [L.PENDING]: wrap(p.yellow),
+    [L.COMPLETED]: wrap(p.green),
+    [L.COMPLETED_WITH_FAILED_SUBTASKS]: wrap(p.red),
+    [L.COMPLETED_WITH_FAILED_SISTER_TASKS]: wrap(p.red),
+    [L.RETRY]: wrap(p.yellow),
+    [L.ROLLING_BACK]: wrap(p.red),
+    [L.ROLLED_BACK]: wrap(p.red),
+    [L.FAILED]: wrap(p.red),
+    [L.FAILED_WITH_FAILED_SUBTASKS]: wrap(p.red),
+    [L.WAITING]: wrap(p.dim),
+    [L.PAUSED]: wrap(p.yellow),
+    [L.OUTPUT]: wrap((s) => s),
+    [L.OUTPUT_WITH_BOTTOMBAR]: wrap((s) => s),
+  };
 }

@@ -30,7 +30,7 @@ function maskValue(value: unknown, extra: readonly string[]): unknown {
 }
 
 /** A masked deep copy of `event`; `extra` are values to mask besides the registered secrets. */
-export function maskEvent<E extends RunEvent>(event: E, extra: readonly string[] = []): E {
+export function maskEvent<E extends object = RunEvent>(event: E, extra: readonly string[] = []): E {
   const sorted = [...extra].sort((a, b) => b.length - a.length);
   return maskValue(event, sorted) as E;
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostKeyRejected } from '../../src/connection/ssh-client.js';
 import { connectSsh, type SshConnection } from '../../src/connection/ssh-connection.js';
-import { SshPool } from '../../src/connection/ssh-pool.js';
+import { BastionCache, SshPool } from '../../src/connection/ssh-pool.js';
 import { HostUnreachable } from '../../src/connection/types.js';
 import { freePort, sshdAvailable, startPrivateSshd, type PrivateSshd } from './private-sshd.js';
 import { CLEAN_ENV, sshdParams } from './ssh-params.js';
@@ -166,6 +166,26 @@ run('ssh bastion and pool', () => {
     } finally {
       await pool.closeAll();
     }
+  });
+
+  it('pools of several sites (a rollout) share one BastionCache: one bastion connection, closed by its owner', async () => {
+    const bastions = new BastionCache();
+    const sites = [new SshPool({ env: CLEAN_ENV, bastions }), new SshPool({ env: CLEAN_ENV, bastions })];
+    try {
+      const jump = sshdParams(bastion, { host: 'bastion' });
+      // Both sites have a host called "node1": each pool keeps its own connection to it.
+      const conns = await Promise.all(sites.map((p) => p.get(sshdParams(target, { host: 'node1', jump }))));
+      expect(conns[0]).not.toBe(conns[1]);
+      for (const c of conns) expect((await c.exec(['true'])).exitCode).toBe(0);
+      expect(bastions.size).toBe(1);
+      await sites[0]!.closeAll(); // one site ends: the shared bastion stays up for the other
+      expect((await conns[1]!.exec(['true'])).exitCode).toBe(0);
+      expect(bastions.size).toBe(1);
+    } finally {
+      await Promise.all(sites.map((p) => p.closeAll()));
+      await bastions.closeAll();
+    }
+    expect(bastions.size).toBe(0);
   });
 
   it('a target the bastion cannot reach → HostUnreachable naming the bastion', async () => {

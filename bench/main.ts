@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { labDown, labUp, type LabState } from '../src/lab/lab.js';
 import { ensureBaseImage } from '../src/lab/base-image.js';
 import { reniceLab } from './renice-lab.js';
+import { runRolloutBench, type RolloutBenchResult } from './rollout-bench.js';
 import { measureFloors, type FloorResult } from './floor.js';
 import { parseRecap } from './recap-parse.js';
 import { formatTable, median, type Row } from './report-table.js';
@@ -46,7 +47,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--forks') o.forks = Number(argv[++i]);
     else if (a === '--nice') o.nice = Number(argv[++i]);
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench -- [--reps N] [--only noop,prep-converged,prep-cold,check-diff,fanout,facts,floor] [--no-ansible] [--keep-labs] [--forks N] [--nice N]');
+      console.log('usage: npm run bench -- [--reps N] [--only noop,prep-converged,prep-cold,check-diff,fanout,facts,floor,rollout] [--no-ansible] [--keep-labs] [--forks N] [--nice N]');
       process.exit(0);
     } else throw new Error(`unknown option ${a} (see --help)`);
   }
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
   const labs = new Labs(o.nice);
   const rows: Row[] = [];
   let floors: FloorResult | null = null;
+  let rollout: RolloutBenchResult | null = null;
   const cleanup = async (): Promise<void> => {
     if (!o.keepLabs) await labs.dropAll();
   };
@@ -152,16 +154,22 @@ async function main(): Promise<void> {
       const lab = await labs.get('full');
       floors = await measureFloors(lab, lab.hosts.map((h) => h.name), 20, o.reps ?? 5, o.nice, log);
     }
+    if (!o.only || o.only.has('rollout')) {
+      // k3play only (Ansible has no site rollouts): 12 sites of 3 light hosts, 4 at a time.
+      log('rollout: 12 sites x 3 light hosts, --site-concurrency 4');
+      rollout = await runRolloutBench({ sites: 12, hostsPerSite: 3, siteConcurrency: 4, log, labName: 'broll' });
+    }
   } finally {
     await cleanup();
   }
-  const table = formatTable(rows, floors);
+  let table = formatTable(rows, floors);
+  if (rollout) table += `\n\nRollout (k3play only): ${rollout.sites} sites x ${rollout.hosts / rollout.sites} light hosts (${rollout.hosts} hosts), --site-concurrency 4: ${(rollout.wallMs / 1000).toFixed(2)} s wall, ${rollout.sitesPerMinute.toFixed(0)} sites/minute`;
   console.log(table);
   const date = new Date().toISOString().slice(0, 19).replace(/:/g, '-');
   const dir = join(REPO, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${date}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, forks: o.forks, nice: o.nice, loadavgBefore, loadavgAfter: loadavg(), rows, floors, table }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, forks: o.forks, nice: o.nice, loadavgBefore, loadavgAfter: loadavg(), rows, floors, rollout, table }, null, 2)}\n`);
   log(`results written to ${file}`);
 }
 

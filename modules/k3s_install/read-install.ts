@@ -91,18 +91,7 @@ fi
 `;
   const cacerts = req.cacertsFrom === null ? sh`` : sh`printf 'cacerts=b64:%s\\n' "$(curl -fsSk --max-time 5 ${`${req.cacertsFrom.replace(/\/+$/, '')}/cacerts`} 2>/dev/null | base64 -w0)"
 `;
-  const etcd = !req.etcd
-    ? sh``
-    : sh`T=${ETCD_TLS}
-if [ -f "$T/client.crt" ] && [ -d ${`${DATA_DIR}/server/db/etcd/member`} ]; then
-  if ml=$(curl -sS --max-time 5 --cacert "$T/server-ca.crt" --cert "$T/client.crt" --key "$T/client.key" -X POST -d '{}' https://127.0.0.1:2379/v3/cluster/member/list 2>&1); then
-    printf 'etcd.members=b64:%s\\n' "$(printf '%s' "$ml" | base64 -w0)"
-    for u in $(printf '%s' "$ml" | grep -o '"clientURLs":\\["[^"]*"' | sed 's/.*\\["//; s/"$//'); do
-      printf 'etcd.health=%s\\t%s\\n' "$u" "$(curl -sS --max-time 3 --cacert "$T/server-ca.crt" --cert "$T/client.crt" --key "$T/client.key" "$u/health" 2>/dev/null | tr -d '\\n')"
-    done
-  else printf 'etcd.members=error:%s\\n' "$(printf '%s' "$ml" | tr '\\n' ' ' | cut -c1-300)"; fi
-fi
-`;
+  const etcd = req.etcd ? etcdStatusScript() : sh``;
   return sh`m=$(uname -m); echo "arch=$m"; echo "hostname=$(hostname)"
 ${ARCH_CASE}
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then echo systemd=yes; else echo systemd=no; fi
@@ -138,6 +127,39 @@ for f in ${IMAGES_DIR}/k3s-airgap-images-*; do [ -f "$f" ] && echo "images=$(bas
 ${checksums}${cacerts}${etcd}exit 0`;
 }
 
+/**
+ * The embedded etcd's member list and each member's health, asked through the local client URL
+ * with k3s's etcd client certificate (records etcd.members= and etcd.health=, see above).
+ * Prints nothing when this host has no etcd data.
+ */
+export function etcdStatusScript(): ShellScript {
+  return sh`T=${ETCD_TLS}
+if [ -f "$T/client.crt" ] && [ -d ${`${DATA_DIR}/server/db/etcd/member`} ]; then
+  if ml=$(curl -sS --max-time 5 --cacert "$T/server-ca.crt" --cert "$T/client.crt" --key "$T/client.key" -X POST -d '{}' https://127.0.0.1:2379/v3/cluster/member/list 2>&1); then
+    printf 'etcd.members=b64:%s\\n' "$(printf '%s' "$ml" | base64 -w0)"
+    for u in $(printf '%s' "$ml" | grep -o '"clientURLs":\\["[^"]*"' | sed 's/.*\\["//; s/"$//'); do
+      printf 'etcd.health=%s\\t%s\\n' "$u" "$(curl -sS --max-time 3 --cacert "$T/server-ca.crt" --cert "$T/client.crt" --key "$T/client.key" "$u/health" 2>/dev/null | tr -d '\\n')"
+    done
+  else printf 'etcd.members=error:%s\\n' "$(printf '%s' "$ml" | tr '\\n' ' ' | cut -c1-300)"; fi
+fi
+`;
+}
+
+/** etcd.members= / etcd.health= records of etcdStatusScript's output; null when there were none. */
+export function parseEtcdStatus(output: string): EtcdState | null {
+  let raw: string | undefined;
+  const health = new Map<string, boolean>();
+  for (const line of output.split('\n')) {
+    if (line.startsWith('etcd.members=')) raw = line.slice('etcd.members='.length);
+    else if (line.startsWith('etcd.health=')) {
+      const [url, body] = line.slice('etcd.health='.length).split('\t');
+      health.set(url ?? '', /"health"\s*:\s*"true"/.test(body ?? ''));
+    }
+  }
+  if (raw === undefined) return null;
+  return raw.startsWith('b64:') ? { members: parseMembers(Buffer.from(raw.slice(4), 'base64').toString('utf8')), health } : { members: null, error: raw.replace(/^error:/, ''), health };
+}
+
 /** The checksum file name with the shell's `$a` (arch) in it, unquoted by construction. */
 function rawArchFile(): ShellScript {
   return { kind: 'sh', script: `"${checksumFile('$a')}"` };
@@ -146,7 +168,6 @@ function rawArchFile(): ShellScript {
 export function parseInstallRead(output: string): InstallCurrent {
   const rec = new Map<string, string>();
   const images = new Map<string, string>();
-  const health = new Map<string, boolean>();
   for (const line of output.split('\n')) {
     if (line === '') continue;
     const eq = line.indexOf('=');
@@ -156,10 +177,7 @@ export function parseInstallRead(output: string): InstallCurrent {
     if (key === 'images') {
       const [name, sha] = value.split(' ');
       if (name && sha) images.set(name, sha);
-    } else if (key === 'etcd.health') {
-      const [url, body] = value.split('\t');
-      health.set(url ?? '', /"health"\s*:\s*"true"/.test(body ?? ''));
-    } else rec.set(key, value);
+    } else if (!key.startsWith('etcd.')) rec.set(key, value);
   }
   const need = (k: string): string => {
     const v = rec.get(k);
@@ -178,7 +196,6 @@ export function parseInstallRead(output: string): InstallCurrent {
   const bin = need('bin');
   const tok = need('token_sha256');
   const checks = rec.get('checksums');
-  const etcdRaw = rec.get('etcd.members');
   return {
     unameM: need('arch'),
     hostname: need('hostname'),
@@ -195,7 +212,7 @@ export function parseInstallRead(output: string): InstallCurrent {
     images,
     checksums: checks === undefined ? null : checks.startsWith('b64:') ? Buffer.from(checks.slice(4), 'base64').toString('utf8') : { error: checks.replace(/^error:/, '').trim() },
     cacerts: rec.has('cacerts') ? Buffer.from(rec.get('cacerts')!.replace(/^b64:/, ''), 'base64').toString('utf8') : null,
-    etcd: etcdRaw === undefined ? null : etcdRaw.startsWith('b64:') ? { members: parseMembers(Buffer.from(etcdRaw.slice(4), 'base64').toString('utf8')), health } : { members: null, error: etcdRaw.replace(/^error:/, ''), health },
+    etcd: parseEtcdStatus(output),
   };
 }
 

@@ -998,6 +998,8 @@ class Server:
         info("Running kube-apiserver on https://%s:%d (k3s test double)" % (self.ip, self.port))
         self.heartbeat()
         threading.Thread(target=self.heartbeat_loop, daemon=True).start()
+        self.kube_vip = KubeVip(self)
+        threading.Thread(target=self.kube_vip.loop, daemon=True).start()
         sd_notify("READY=1")
         record("ready", role="server", datastore=self.mode)
         info("k3s is up and running")
@@ -1339,6 +1341,8 @@ class Server:
         h.send(200, {"kind": "Status", "status": "Success", "details": {"name": name, "kind": "nodes"}})
 
     def shutdown(self):
+        if getattr(self, "kube_vip", None) is not None:
+            self.kube_vip.release()
         record("stop", role="server")
         info("Received SIGTERM, shutting down")
         try:
@@ -1352,6 +1356,117 @@ class Server:
                 self.etcd_proc.wait(20)
             except subprocess.TimeoutExpired:
                 self.etcd_proc.kill()
+
+
+class KubeVip:
+    """The one workload the double runs: kube-vip's control-plane VIP (ARP mode), as the kube-vip
+    DaemonSet from the auto-deploy manifests dir would on every server. k3s applies manifests
+    cluster-wide, so a server publishes the DaemonSet it finds to the datastore and every server
+    runs what is there: leader election through an etcd lease key (kube-vip uses a Lease with
+    5 s duration, 1 s retry), the leader adds VIP/32 to the interface and announces it with a
+    gratuitous ARP; on SIGTERM or a lost lease the address is removed. BGP mode is not emulated."""
+
+    KEY = "/registry/daemonsets/kube-system/kube-vip-ds"
+    LEASE = "/registry/leases/kube-system/plndr-cp-lock"
+    DURATION = 5.0
+
+    def __init__(self, server):
+        self.s = server
+        self.held = None
+
+    def manifest(self):
+        d = os.path.join(self.s.sdir, "manifests")
+        try:
+            names = sorted(os.listdir(d))
+        except OSError:
+            return None
+        for n in names:
+            if not n.endswith((".yaml", ".yml")):
+                continue
+            text = open(os.path.join(d, n)).read()
+            if "kind: DaemonSet" not in text or "kube-vip" not in text:
+                continue
+            env = dict(re.findall(r"-\s+name:\s*(\S+)\s*\n\s+value:\s*\"?([^\"\n]*)\"?", text))
+            return {"address": env.get("address") or env.get("vip_address"), "interface": env.get("vip_interface", "eth0"),
+                    "arp": env.get("vip_arp") == "true", "bgp": env.get("bgp_enable") == "true", "cp": env.get("cp_enable") == "true",
+                    "file": n}
+        return None
+
+    def loop(self):
+        etcd = isinstance(self.s.store, EtcdClient)
+        while not STOP.wait(1):
+            try:
+                m = self.manifest()
+                if m is not None and etcd:
+                    self.s.store.put(self.KEY, json.dumps(m, sort_keys=True))
+                spec = self.applied() if etcd else None
+                if spec and spec.get("arp") and spec.get("cp") and spec.get("address"):
+                    self.elect(spec)
+                elif self.held:
+                    self.release()
+            except (OSError, ValueError) as e:
+                warn("kube-vip (emulated): %s" % e)
+
+    def applied(self):
+        got = self.s.store.range_prefix(self.KEY)
+        return json.loads(got[0][1]) if got else None
+
+    def elect(self, spec):
+        c = self.s.store
+        r = c.call("/v3/kv/range", {"key": b64(self.LEASE)})
+        kvs = r.get("kvs", [])
+        now = time.time()
+        mine = json.dumps({"holder": self.s.name, "renew": now})
+        if not kvs:
+            cmp = {"key": b64(self.LEASE), "result": "EQUAL", "target": "CREATE", "create_revision": "0"}
+        else:
+            cur = json.loads(unb64(kvs[0].get("value", "")) or "{}")
+            if cur.get("holder") != self.s.name and now - cur.get("renew", 0) < self.DURATION:
+                if self.held:
+                    self.release()
+                return
+            cmp = {"key": b64(self.LEASE), "result": "EQUAL", "target": "MOD", "mod_revision": kvs[0]["mod_revision"]}
+        ok = c.call("/v3/kv/txn", {"compare": [cmp], "success": [{"request_put": {"key": b64(self.LEASE), "value": b64(mine)}}]}).get("succeeded")
+        if ok and self.held != spec["address"]:
+            self.acquire(spec)
+        elif not ok and self.held:
+            self.release()
+
+    def acquire(self, spec):
+        vip, dev = spec["address"], spec["interface"]
+        subprocess.run(["ip", "addr", "add", "%s/32" % vip, "dev", dev], capture_output=True)
+        gratuitous_arp(vip, dev)
+        self.held = vip
+        self.dev = dev
+        record("vip_acquired", vip=vip, interface=dev, mode="kube-vip-arp")
+        info("kube-vip (emulated): %s is now on %s" % (vip, dev))
+
+    def release(self):
+        if not self.held:
+            return
+        subprocess.run(["ip", "addr", "del", "%s/32" % self.held, "dev", self.dev], capture_output=True)
+        record("vip_released", vip=self.held)
+        try:
+            r = self.s.store.call("/v3/kv/range", {"key": b64(self.LEASE)})
+            kvs = r.get("kvs", [])
+            if kvs and json.loads(unb64(kvs[0]["value"])).get("holder") == self.s.name:
+                self.s.store.delete(self.LEASE)
+        except (OSError, ValueError):
+            pass
+        self.held = None
+
+
+def gratuitous_arp(ip, dev):
+    """One gratuitous ARP request for ip from dev's MAC (what kube-vip and keepalived send)."""
+    try:
+        mac = bytes.fromhex(open("/sys/class/net/%s/address" % dev).read().strip().replace(":", ""))
+        pkt = b"\xff" * 6 + mac + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + mac + socket.inet_aton(ip) + b"\x00" * 6 + socket.inet_aton(ip)
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        s.bind((dev, 0))
+        s.send(pkt)
+        s.close()
+    except OSError:
+        pass
 
 
 def node_object(n):

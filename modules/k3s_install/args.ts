@@ -26,6 +26,8 @@ export interface K3sInstallArgs {
   cluster_init?: boolean;
   datastore_endpoint?: string | Secret;
   config?: Record<string, unknown>;
+  extra_config?: Record<string, unknown>;
+  extra_args?: string[];
   env?: Record<string, string>;
   ready_timeout?: number;
   download_timeout?: number;
@@ -49,29 +51,36 @@ export const k3sInstallArgsSchema: SchemaObject = {
     },
     airgap_dir: {
       type: 'string',
-      minLength: 1,
       description:
-        'Air-gapped install: a directory ON THE CONTROLLER with the release files (k3s or k3s-arm64..., sha256sum-<arch>.txt, optionally k3s-airgap-images-<arch>.tar.zst|.tar.gz|.tar). Each file is checked against the checksum file before anything is sent; the host never downloads. Relative paths resolve against the playbook directory.',
+        'Empty = not set. Air-gapped install: a directory ON THE CONTROLLER with the release files (k3s or k3s-arm64..., sha256sum-<arch>.txt, optionally k3s-airgap-images-<arch>.tar.zst|.tar.gz|.tar). Each file is checked against the checksum file before anything is sent; the host never downloads. Relative paths resolve against the playbook directory.',
     },
     airgap_images: { type: 'boolean', default: true, description: 'With airgap_dir: copy the images archive into /var/lib/rancher/k3s/agent/images/ (k3s imports it at start).' },
     token: {
       type: 'string',
-      minLength: 1,
       description:
-        'Cluster token (secret): the plain secret or the full K10<ca-hash>::server:<secret> of /var/lib/rancher/k3s/server/token. Required to join (server or agent); omit it on the first server to let k3s generate one. A host whose k3s data was created with another token is refused (it would form or keep a separate cluster).',
+        'Empty = not set. Cluster token (secret): the plain secret or the full K10<ca-hash>::server:<secret> of /var/lib/rancher/k3s/server/token. Required to join (server or agent); omit it on the first server to let k3s generate one. A host whose k3s data was created with another token is refused (it would form or keep a separate cluster).',
     },
-    agent_token: { type: 'string', minLength: 1, description: 'Servers: a separate token for agents (secret; config key agent-token).' },
-    server: { type: 'string', pattern: '^https://', description: 'URL of the server (or registration address) to join, e.g. "https://10.0.0.10:6443" (config key server).' },
+    agent_token: { type: 'string', description: 'Empty = not set. Servers: a separate token for agents (secret; config key agent-token).' },
+    server: { type: 'string', pattern: '^(https://.*)?$', description: 'Empty = not set. URL of the server (or registration address) to join, e.g. "https://10.0.0.10:6443" (config key server).' },
     cluster_init: { type: 'boolean', description: 'Servers: start a new embedded-etcd cluster (the first server only; config key cluster-init).' },
     datastore_endpoint: {
       type: 'string',
-      minLength: 1,
-      description: 'Servers: external datastore (secret: it carries the password), e.g. "mysql://k3s:PASS@tcp(10.0.0.5:3306)/k3s" or "https://etcd1:2379,https://etcd2:2379" (config key datastore-endpoint).',
+      description: 'Empty = not set. Servers: external datastore (secret: it carries the password), e.g. "mysql://k3s:PASS@tcp(10.0.0.5:3306)/k3s" or "https://etcd1:2379,https://etcd2:2379" (config key datastore-endpoint).',
     },
     config: {
       type: 'object',
       description:
         'Other k3s flags for /etc/rancher/k3s/config.yaml: long flag names without "--" as keys (e.g. node-ip, tls-san, disable, flannel-backend), strings, numbers, booleans or lists. Unknown keys and keys of the other role are refused; token, agent-token and datastore-endpoint go through their own (secret) arguments.',
+    },
+    extra_config: {
+      type: 'object',
+      description: 'More config keys, merged over config (for a site\'s own flags next to the ones a playbook sets). Same rules as config.',
+    },
+    extra_args: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'Flags as on the k3s command line ("--disable=traefik", "--secrets-encryption"), as the install script takes them after `sh -s -`; merged into config.yaml (list flags accumulate; a bare flag is true). Same key rules as config.',
     },
     env: {
       type: 'object',
@@ -87,3 +96,14 @@ export const k3sInstallArgsSchema: SchemaObject = {
     },
   },
 };
+
+/** Optional string arguments given as "" (a template with a default of "") count as not set. */
+export function withoutEmpty(args: K3sInstallArgs): K3sInstallArgs {
+  const out: K3sInstallArgs = { ...args };
+  for (const k of ['airgap_dir', 'token', 'agent_token', 'server', 'datastore_endpoint', 'mirror_url'] as const) {
+    const v = out[k];
+    const text = v === undefined ? undefined : typeof v === 'string' ? v : v.reveal();
+    if (text === '') delete out[k];
+  }
+  return out;
+}

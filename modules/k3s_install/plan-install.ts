@@ -147,8 +147,19 @@ export function buildConfig(args: K3sInstallArgs): Map<string, ConfigValue> {
     serverOnly('datastore_endpoint');
     m.set('datastore-endpoint', ds);
   }
-  for (const [key, raw] of Object.entries(args.config ?? {})) {
-    if (raw === null || raw === undefined) continue;
+  const entries: [string, unknown][] = [...Object.entries(args.config ?? {}), ...Object.entries(args.extra_config ?? {})];
+  for (const a of args.extra_args ?? []) {
+    const f = /^--?([A-Za-z0-9][A-Za-z0-9-]*)(?:=([\s\S]*))?$/.exec(a);
+    if (!f) {
+      problems.push(`extra_args: ${JSON.stringify(a)} is not a flag (write --name=value or --name)`);
+      continue;
+    }
+    const kind = flags[f[1]!];
+    if (f[2] === undefined && kind !== undefined && kind !== 'bool') problems.push(`extra_args: --${f[1]} needs a value: --${f[1]}=VALUE`);
+    else entries.push([f[1]!, f[2] === undefined ? true : kind === 'list' ? [f[2]] : f[2]]);
+  }
+  for (const [key, raw] of entries) {
+    if (raw === null || raw === undefined || raw === '') continue;
     const dedicated = { token: 'token', 'agent-token': 'agent_token', 'datastore-endpoint': 'datastore_endpoint', server: 'server', 'cluster-init': 'cluster_init' }[key];
     if (dedicated) {
       problems.push(`config.${key}: give it as the ${dedicated} argument${['token', 'agent-token', 'datastore-endpoint'].includes(key) ? ' (a secret: masked in every output)' : ''}`);
@@ -164,7 +175,9 @@ export function buildConfig(args: K3sInstallArgs): Map<string, ConfigValue> {
       continue;
     }
     const v = coerce(kind, raw);
+    const prev = m.get(key);
     if (v === undefined) problems.push(`config.${key}: expected ${describeKind(kind)}, got ${JSON.stringify(raw)}`);
+    else if (kind === 'list' && prev !== undefined) m.set(key, [...new Set([...(Array.isArray(prev) ? prev : [String(prev)]), ...(Array.isArray(v) ? v : [String(v)])])]);
     else m.set(key, v);
   }
   if (problems.length > 0) throw new TaskFailure(problems.join('; '), 'config keys are k3s flag names without "--" (k3s server --help / k3s agent --help)');
@@ -372,15 +385,22 @@ function waitStep(args: K3sInstallArgs, role: Role, etcd: boolean, config: Map<s
     kind: 'exec',
     timeoutMs: (timeout + 60) * 1000,
     cmd: sh`u=${unit}; old=${old}; deadline=$(( $(date +%s) + ${timeout} ))
+restarts0=$(systemctl show -p NRestarts --value "$u")
 ready() {
   [ "$(systemctl is-active "$u")" = active ] || return 1
   [ -z "$old" ] || [ "$(systemctl show -p InvocationID --value "$u")" != "$old" ] || return 1
 ${serverChecks}${etcdChecks}  return 0
 }
 until ready; do
+  # A unit that keeps exiting (Restart=always) will not get better by waiting longer.
+  if [ $(( $(systemctl show -p NRestarts --value "$u") - restarts0 )) -ge 4 ]; then
+    echo "$u keeps exiting ($(( $(systemctl show -p NRestarts --value "$u") - restarts0 )) restarts while waiting); its last log lines:" >&2
+    journalctl -u "$u" -n 12 --no-pager -o cat 2>/dev/null | grep -v modprobe >&2
+    exit 1
+  fi
   if [ "$(date +%s)" -ge "$deadline" ]; then
     echo "$u did not become ready within ${timeout} s (systemctl is-active: $(systemctl is-active "$u")${etcd ? sh`; this server must be a voting, healthy etcd member` : sh``}); its last log lines:" >&2
-    journalctl -u "$u" -n 25 --no-pager -o cat >&2 2>/dev/null
+    journalctl -u "$u" -n 25 --no-pager -o cat 2>/dev/null | grep -v modprobe >&2
     exit 1
   fi
   sleep 1

@@ -6,10 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { TaskFailure, type ControllerContext } from '../../src/module-api/index.js';
-import type { AirgapArch, K3sInstallArgs } from './args.js';
+import { withoutEmpty, type AirgapArch, type K3sInstallArgs } from './args.js';
 import { checksumFile, imageFiles, parseChecksums, RELEASE_BINARIES } from './release.js';
 
-export async function prepareAirgap(args: K3sInstallArgs, ctx: ControllerContext): Promise<K3sInstallArgs> {
+export async function prepareAirgap(given: K3sInstallArgs, ctx: ControllerContext): Promise<K3sInstallArgs> {
+  const args = withoutEmpty(given);
   if (args.airgap_dir === undefined) return args;
   const dir = ctx.resolvePath(args.airgap_dir, 'files');
   const out: Record<string, AirgapArch> = {};

@@ -1182,7 +1182,8 @@ class Server:
         argv += [a if a.startswith("--") else "--" + a for a in self.v.get("etcd-arg") or []]
         os.makedirs(RECORD_DIR, exist_ok=True)
         logf = open(os.path.join(RECORD_DIR, "etcd.log"), "ab")
-        self.etcd_proc = subprocess.Popen(argv, stdout=logf, stderr=logf, preexec_fn=die_with_parent)
+        env = {k: v for k, v in os.environ.items() if k != "NOTIFY_SOCKET"}  # etcd would notify systemd itself
+        self.etcd_proc = subprocess.Popen(argv, stdout=logf, stderr=logf, preexec_fn=die_with_parent, env=env)
         if not has_data:
             write_private(name_file, name + "\n", 0o644)
         # A learner serves no writes: the registry also goes to the voting members it joined.

@@ -28,10 +28,12 @@ import apt_repository from './apt_repository/index.js';
 import yum_repository from './yum_repository/index.js';
 import k3s_install from './k3s_install/index.js';
 import k3s_etcd_member from './k3s_etcd_member/index.js';
+import keepalived from './keepalived/index.js';
+import haproxy from './haproxy/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModule = ModuleDef<any, any>;
 
-const modules: readonly AnyModule[] = [copy, template, lineinfile, blockinfile, replace, hosts_entries, command, file, sysctl, swapoff, systemd_unit, wait_for, get_url, user, group, shell, firewalld, selinux, pkg, apt_repository, yum_repository, modprobe, hostname, k3s_install, k3s_etcd_member];
+const modules: readonly AnyModule[] = [copy, template, lineinfile, blockinfile, replace, hosts_entries, command, file, sysctl, swapoff, systemd_unit, wait_for, get_url, user, group, shell, firewalld, selinux, pkg, apt_repository, yum_repository, modprobe, hostname, keepalived, haproxy, k3s_install, k3s_etcd_member];
 
 export const moduleRegistry: ReadonlyMap<string, AnyModule> = new Map(modules.map((m) => [m.name, m]));

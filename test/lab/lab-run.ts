@@ -5,7 +5,7 @@
  * Copies live in temp dirs the caller removes; nothing here changes the shared hosts.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LabHost, LabState } from '../../src/lab/lab-state.js';
@@ -23,6 +23,8 @@ export interface CliRun {
   /** failed + unreachable over all hosts. */
   readonly failed: number;
   readonly wallMs: number;
+  /** The run journal(s) the CLI wrote (.k3play/runs/*.jsonl under its cwd), to grep for secrets. */
+  readonly journal: string;
 }
 
 /** `k3play run site.yml -i INVENTORY --json ...args`; `files` are written beside site.yml. */
@@ -45,7 +47,11 @@ export async function runWithInventory(
     const end = events.find((e) => e.type === 'run_end');
     const recap = end && end.type === 'run_end' ? { ...end.recap } : {};
     const values = Object.values(recap);
+    const runs = path.join(dir, '.k3play', 'runs');
+    const journals = await readdir(runs).catch(() => [] as string[]);
+    const journal = (await Promise.all(journals.map((f) => readFile(path.join(runs, f), 'utf8')))).join('');
     return {
+      journal,
       code: r.code,
       stdout: r.stdout,
       stderr: r.stderr,

@@ -37,34 +37,49 @@ export async function runWithInventory(
   try {
     await writeFile(path.join(dir, 'site.yml'), playbook);
     for (const [name, text] of Object.entries(opts.files ?? {})) await writeFile(path.join(dir, name), text);
-    const t0 = Date.now();
-    const r = await k3play(['run', path.join(dir, 'site.yml'), '-i', inventory, '--json', ...(opts.args ?? [])], { cwd: dir });
-    const wallMs = Date.now() - t0;
-    const events = r.stdout
-      .split('\n')
-      .filter((l) => l.trim().startsWith('{'))
-      .map((l) => JSON.parse(l) as RunEvent);
-    const end = events.find((e) => e.type === 'run_end');
-    const recap = end && end.type === 'run_end' ? { ...end.recap } : {};
-    const values = Object.values(recap);
-    const runs = path.join(dir, '.k3play', 'runs');
-    const journals = await readdir(runs).catch(() => [] as string[]);
-    const journal = (await Promise.all(journals.map((f) => readFile(path.join(runs, f), 'utf8')))).join('');
-    return {
-      journal,
-      code: r.code,
-      stdout: r.stdout,
-      stderr: r.stderr,
-      events,
-      results: events.filter((e): e is HostResultEvent => e.type === 'host_result'),
-      recap,
-      changed: values.reduce((n, x) => n + x.changed, 0),
-      failed: values.reduce((n, x) => n + x.failed + x.unreachable, 0),
-      wallMs,
-    };
+    return await runCli(['run', path.join(dir, 'site.yml'), '-i', inventory, ...(opts.args ?? [])], dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** `k3play run PLAYBOOK -i INV... --json ...args` for a playbook file of the repository (e.g. playbooks/ha-embedded.yml). */
+export async function runPlaybookFile(playbook: string, inventories: readonly string[], args: readonly string[] = []): Promise<CliRun> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'k3play-acc-run-'));
+  try {
+    return await runCli(['run', playbook, ...inventories.flatMap((i) => ['-i', i]), ...args], dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the CLI with --json in `cwd` and parses its events, recap and run journal. */
+async function runCli(args: readonly string[], cwd: string): Promise<CliRun> {
+  const t0 = Date.now();
+  const r = await k3play([...args, '--json'], { cwd });
+  const wallMs = Date.now() - t0;
+  const events = r.stdout
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as RunEvent);
+  const end = events.find((e) => e.type === 'run_end');
+  const recap = end && end.type === 'run_end' ? { ...end.recap } : {};
+  const values = Object.values(recap);
+  const runs = path.join(cwd, '.k3play', 'runs');
+  const journals = await readdir(runs).catch(() => [] as string[]);
+  const journal = (await Promise.all(journals.map((f) => readFile(path.join(runs, f), 'utf8')))).join('');
+  return {
+    journal,
+    code: r.code,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    events,
+    results: events.filter((e): e is HostResultEvent => e.type === 'host_result'),
+    recap,
+    changed: values.reduce((n, x) => n + x.changed, 0),
+    failed: values.reduce((n, x) => n + x.failed + x.unreachable, 0),
+    wallMs,
+  };
 }
 
 export interface InventoryEdit {

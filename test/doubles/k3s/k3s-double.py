@@ -1324,6 +1324,16 @@ class Server:
                     return h.send(404, {"kind": "Status", "status": "Failure", "message": 'nodes "%s" not found' % name, "reason": "NotFound", "code": 404})
                 return h.send(200, node_object(sel[0]))
             return h.send(200, {"kind": "NodeList", "apiVersion": "v1", "items": [node_object(n) for n in nodes]})
+        m = re.fullmatch(r"/apis/apps/v1/namespaces/([^/]+)/daemonsets/([^/]+)", path)
+        if m and method == "DELETE":
+            if not h.client_cert():
+                return h.unauthorized()
+            key = "/registry/daemonsets/%s/%s" % (m.group(1), m.group(2))
+            if not self.store.range_prefix(key):
+                return h.send(404, {"kind": "Status", "code": 404, "reason": "NotFound"})
+            self.store.delete(key)
+            record("daemonset_deleted", namespace=m.group(1), name=m.group(2))
+            return h.send(200, {"kind": "Status", "status": "Success"})
         if path.startswith("/api") or path.startswith("/apis"):
             return h.unauthorized() if not h.client_cert() else h.send(404, {"kind": "Status", "code": 404, "message": "not implemented by the k3s test double"})
         h.send(404, "404 page not found\n", "text/plain")
@@ -1665,8 +1675,26 @@ def kubectl_run(args, server, ctx):
             return 1
         sys.stdout.write(body)
         return 0
+    ns = "default"
+    for j, w in enumerate(list(words)):
+        if w in ("-n", "--namespace") and j + 1 < len(words):
+            ns = words[j + 1]
+    words = [w for j, w in enumerate(words) if w not in ("-n", "--namespace") and (j == 0 or words[j - 1] not in ("-n", "--namespace"))]
+    ignore = "--ignore-not-found" in words
+    words = [w for w in words if w != "--ignore-not-found"]
+    if words[:1] == ["delete"] and len(words) == 3 and words[1] in ("daemonset", "daemonsets", "ds"):
+        code, body = get("/apis/apps/v1/namespaces/%s/daemonsets/%s" % (ns, words[2]), "DELETE")
+        if code == 404 and ignore:
+            return 0
+        if code != 200:
+            sys.stderr.write('Error from server (NotFound): daemonsets.apps "%s" not found\n' % words[2])
+            return 1
+        print('daemonset.apps "%s" deleted' % words[2])
+        return 0
     if words[:1] == ["delete"] and len(words) == 3 and words[1] in ("node", "nodes", "no"):
         code, body = get("/api/v1/nodes/" + words[2], "DELETE")
+        if code == 404 and ignore:
+            return 0
         if code != 200:
             sys.stderr.write('Error from server (NotFound): nodes "%s" not found\n' % words[2])
             return 1

@@ -49,6 +49,32 @@ function tlsSans(ip: string, port: number, timeoutMs = 400): Promise<string | nu
   });
 }
 
+/**
+ * A copy of the example site (its group_vars/host_vars as they are) with other `servers` /
+ * `agents` groups and the lab's current addresses, plus the lab's connection settings without
+ * its groups: for the runbooks that change the inventory (replace a server, change an IP).
+ */
+async function siteCopy(state: LabState, dir: string, servers: readonly string[], agents: readonly string[]): Promise<string[]> {
+  const example = path.join(repoRoot, 'inventories', 'examples');
+  await rm(dir, { recursive: true, force: true });
+  await cp(example, dir, { recursive: true });
+  for (const f of (await readdir(dir, { recursive: true })).map(String)) {
+    if (!/\.(ini|yml)$|host_vars\/h2$/.test(f)) continue;
+    const p = path.join(dir, f);
+    await writeFile(p, (await readFile(p, 'utf8')).replaceAll('10.231.', `${state.net}.`));
+  }
+  const ip = (h: string) => state.hosts.find((x) => x.name === h)!.ip;
+  const site = ['[k3s_cluster:children]', 'servers', 'agents', '', '[servers]', ...servers.map((h) => `${h} ansible_host=${ip(h)}`), '', '[agents]',
+    ...agents.map((h) => `${h} ansible_host=${ip(h)} node_labels="site=lab-a role=edge"`), '', '[lb]', 'h1 keepalived_state=MASTER', 'h2 keepalived_state=BACKUP', '',
+    '[servers:vars]', 'k3s_role=server', '', '[agents:vars]', 'k3s_role=agent', '', '[all:vars]', 'ansible_user=root', 'k3s_version=v1.28.4+k3s2', `api_vip=${state.apiVip}`, ''];
+  await writeFile(path.join(dir, 'edge-site.ini'), site.join('\n'));
+  await rm(path.join(dir, 'edge-site.yml'));
+  const lab = (await readFile(state.inventoryFile, 'utf8')).split('\n');
+  const keep = [...lab.slice(lab.indexOf('[lab_full]'), lab.indexOf('', lab.indexOf('[lab_full]'))), '', ...lab.slice(lab.indexOf('[all:vars]'))];
+  await writeFile(path.join(dir, 'lab-connection.ini'), keep.join('\n'));
+  return [path.join(dir, 'edge-site.ini'), path.join(dir, 'lab-connection.ini')];
+}
+
 describe.skipIf(labSkipReason() !== null)('k3s HA with embedded etcd: playbooks/ha-embedded.yml with the example inventory', () => {
   const stateDir = path.join(tmpdir(), `k3play-acc-${NAME}`);
   let state: LabState;
@@ -119,6 +145,9 @@ describe.skipIf(labSkipReason() !== null)('k3s HA with embedded etcd: playbooks/
   it('the real run brings up 3 servers (embedded etcd) + 2 agents + the API VIP; the second run changes nothing', async () => {
     const t0 = Date.now() / 1000;
     const r = await run(SITE, ['--diff']);
+    if (r.code !== 0) {
+      for (const h of ['h1', 'h2']) console.log(`${h} haproxy/keepalived journal:\n${(await labSsh(state, h, 'journalctl -u haproxy -u keepalived --no-pager | tail -30')).stdout}`);
+    }
     ok(r);
     console.log(`ha-embedded.yml first run: ${r.wallMs} ms`);
     expect(changedTasks(r).filter((t) => /\/k3s (server|agent)$|haproxy|keepalived/.test(t))).toEqual((globalThis as { k3shaCheck?: string[] }).k3shaCheck);
@@ -254,6 +283,49 @@ describe.skipIf(labSkipReason() !== null)('k3s HA with embedded etcd: playbooks/
     for (const h of ALL) expect(await sh(h, 'k3s --version | head -1')).toMatch(/^k3s version v1\.29\.0\+k3s1 /);
   }, 300_000);
 
+  it('replace-server runbook: h3 out, h5 (an agent until now) in, a majority of servers up at every step', async () => {
+    const site = await siteCopy(state, path.join(work, 'site-replaced'), ['h1', 'h2', 'h5'], ['h4']);
+    const v = ['-e', 'k3s_version=v1.29.0+k3s1'];
+    const check = await run(path.join(RUNBOOKS, 'replace-server.yml'), [...v, '-e', 'old_server=h3', '--check'], site);
+    ok(check);
+    const t0 = Date.now() / 1000;
+    const r = await run(path.join(RUNBOOKS, 'replace-server.yml'), [...v, '-e', 'old_server=h3'], site);
+    ok(r);
+    const ev = await events();
+    const { min, at } = minServersUp(ev, ['h1', 'h2', 'h3', 'h5'], t0, Date.now() / 1000);
+    expect(min, `servers up at ${at}`).toBeGreaterThanOrEqual(2);
+    expect(ev.filter((e) => e.ts >= t0 && ['etcd_join', 'stop', 'etcd_member_removed'].includes(e.event)).map((e) => `${e.host} ${e.event}`)).toEqual(['h3 stop', 'h5 stop', 'h5 etcd_join']);
+    const members = JSON.parse(await sh('h1', 'T=/var/lib/rancher/k3s/server/tls/etcd; curl -sS --cacert $T/server-ca.crt --cert $T/client.crt --key $T/client.key -X POST -d "{}" https://127.0.0.1:2379/v3/cluster/member/list')) as { members: { name: string; isLearner?: boolean }[] };
+    expect(members.members.map((m) => m.name.replace(/-[0-9a-f]{8}$/, '')).sort()).toEqual(['h1', 'h2', 'h5']);
+    expect(await sh('h5', 'systemctl is-enabled k3s; systemctl is-enabled k3s-agent || true')).toMatch(/^enabled(\n(disabled|not-found))?$/);
+    expect(await sh('h3', 'ls /usr/local/bin /etc/systemd/system | grep -c k3s || true')).toBe('0');
+    expect(await sh('h1', 'k3s kubectl get nodes -o name')).toBe('node/h1\nnode/h2\nnode/h4\nnode/h5');
+    const again = await run(path.join(RUNBOOKS, 'replace-server.yml'), [...v, '-e', 'old_server=h3'], site);
+    ok(again);
+    expect(again.changed, JSON.stringify(changedTasks(again))).toBe(0);
+  }, 300_000);
+
+  it('change-server-ip runbook: h2 moves to a new address, its member is removed and rejoins, quorum kept', async () => {
+    const oldIp = state.hosts.find((h) => h.name === 'h2')!.ip;
+    const newIp = `${state.net}.0.62`;
+    state = await labIp({ name: NAME, stateDir }, 'h2', newIp);
+    const site = await siteCopy(state, path.join(work, 'site-ip'), ['h1', 'h2', 'h5'], ['h4']);
+    const v = ['-e', 'k3s_version=v1.29.0+k3s1'];
+    const t0 = Date.now() / 1000;
+    const r = await run(path.join(RUNBOOKS, 'change-server-ip.yml'), [...v, '-e', 'server=h2'], site);
+    ok(r);
+    const ev = (await events(['h1', 'h2', 'h5'])).filter((e) => e.ts >= t0);
+    expect(ev.filter((e) => e.event === 'etcd_join').map((e) => [e.host, e.peer_url])).toEqual([['h2', `https://${newIp}:2380`]]);
+    expect(ev.filter((e) => e.event === 'stop').map((e) => e.host)).toEqual(['h2']);
+    const members = await sh('h1', 'T=/var/lib/rancher/k3s/server/tls/etcd; curl -sS --cacert $T/server-ca.crt --cert $T/client.crt --key $T/client.key -X POST -d "{}" https://127.0.0.1:2379/v3/cluster/member/list');
+    expect(members).toContain(`"https://${newIp}:2380"`);
+    expect(members).not.toContain(oldIp);
+    expect(await sh('h1', 'grep -c ' + newIp + ' /etc/haproxy/haproxy.cfg')).toBe('1');
+    const again = await run(path.join(RUNBOOKS, 'change-server-ip.yml'), [...v, '-e', 'server=h2'], site);
+    ok(again);
+    expect(again.changed, JSON.stringify(changedTasks(again))).toBe(0);
+  }, 300_000);
+
   it('no secret in any output, run journal or process argument', async () => {
     const token = await sh('h1', 'cat /var/lib/rancher/k3s/server/token');
     const secret = token.slice(token.lastIndexOf(':') + 1);
@@ -261,4 +333,15 @@ describe.skipIf(labSkipReason() !== null)('k3s HA with embedded etcd: playbooks/
     expect(outputs.includes(secret)).toBe(false);
     for (const h of ALL) expect((await sh(h, 'ps -eo args')).includes(secret), `${h} ps`).toBe(false);
   });
+
+  it('uninstall runbook: refused without confirmation, then removes k3s everywhere', async () => {
+    const site = await siteCopy(state, path.join(work, 'site-ip'), ['h1', 'h2', 'h5'], ['h4']);
+    const refused = await run(path.join(RUNBOOKS, 'uninstall.yml'), [], site);
+    expect(refused.code).toBe(2);
+    expect(await sh('h4', 'systemctl is-active k3s-agent')).toBe('active');
+    ok(await run(path.join(RUNBOOKS, 'uninstall.yml'), ['-e', 'k3s_uninstall=yes'], site));
+    for (const h of ['h1', 'h2', 'h4', 'h5']) {
+      expect(await sh(h, 'ls -A /usr/local/bin | wc -l; ls -d /etc/rancher/k3s /var/lib/rancher/k3s 2>/dev/null | wc -l; systemctl list-unit-files "k3s*" --no-legend | wc -l; pgrep -c etcd || true'), h).toBe('0\n0\n0\n0');
+    }
+  }, 180_000);
 });

@@ -26,10 +26,11 @@ import firewalld from './firewalld/index.js';
 import pkg from './package/index.js';
 import apt_repository from './apt_repository/index.js';
 import yum_repository from './yum_repository/index.js';
+import etcd_pki from './etcd_pki/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModule = ModuleDef<any, any>;
 
-const modules: readonly AnyModule[] = [copy, template, lineinfile, blockinfile, replace, hosts_entries, command, file, sysctl, swapoff, systemd_unit, wait_for, get_url, user, group, shell, firewalld, selinux, pkg, apt_repository, yum_repository, modprobe, hostname];
+const modules: readonly AnyModule[] = [copy, template, lineinfile, blockinfile, replace, hosts_entries, command, file, sysctl, swapoff, systemd_unit, wait_for, get_url, user, group, shell, firewalld, selinux, pkg, apt_repository, yum_repository, modprobe, hostname, etcd_pki];
 
 export const moduleRegistry: ReadonlyMap<string, AnyModule> = new Map(modules.map((m) => [m.name, m]));

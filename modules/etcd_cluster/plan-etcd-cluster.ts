@@ -81,7 +81,7 @@ export function planMemberConfig(args: EtcdMemberSettings, ref: ResolvedRef, wan
   const restart = running && cur.initialized && ((fileDiffers && needsRestart(changed)) || restartAlways);
   if (!running) {
     changes.push({
-      summary: `start etcd without waiting (${want.mode === 'bootstrap' ? 'a new cluster forms once a quorum of members has started' : 'it rejoins the cluster'})`,
+      summary: `start etcd without waiting (${want.mode === 'bootstrap' ? 'a new cluster forms once a quorum of members has started' : want.mode === 'join' ? 'it joins the running cluster' : 'it rejoins the cluster'})`,
       steps: [systemctl('start', true)],
     });
   } else if (!cur.initialized && fileDiffers && needsRestart(changed)) {

@@ -38,19 +38,29 @@ export function planEtcdMember(args: EtcdMemberArgs, cur: EtcdMemberCurrent): Ch
 
 function addLearner(args: EtcdMemberArgs, ref: ResolvedRef, view: Extract<ClusterView, { kind: 'cluster' }>, peerUrl: string | undefined): Change[] {
   if (!peerUrl) throw new TaskFailure(`${args.name}: no peer_url given and ${args.name} is not in members`, 'list the new member in the etcd group (members) or give peer_url');
-  const taken = view.members.find((m) => m.peerUrls.includes(peerUrl));
+  // etcd (strict reconfiguration check) adds a member only while the leader is connected to
+  // every voting member: a replaced member that is down must be removed first.
+  const old = args.replaces !== undefined ? view.members.find((m) => m.name === args.replaces) : undefined;
+  const removeFirst = old !== undefined && old.health !== 'healthy';
+  const members = removeFirst ? view.members.filter((m) => m !== old) : view.members;
+  const taken = members.find((m) => m.peerUrls.includes(peerUrl));
   if (taken) throw new TaskFailure(`peer URL ${peerUrl} already belongs to member ${taken.name || taken.id}`, 'remove that member first, or give this one another address');
-  const pending = view.members.find((m) => m.isLearner || m.name === '');
+  const pending = members.find((m) => m.isLearner || m.name === '');
   if (pending) throw new TaskFailure(`${pending.name || pending.peerUrls.join(' ')} is still being added (${pending.isLearner ? 'a learner' : 'not started'})`, 'one member at a time: finish that one first (start it, then state: voter)');
   const learners = supportsLearners(view.version);
-  const checks: QuorumOp[] = [learners ? { kind: 'add-learner' } : { kind: 'add-voter' }];
-  if (args.replaces !== undefined && view.members.some((m) => m.name === args.replaces)) checks.push({ kind: 'stop', member: args.replaces });
-  const forced = guard(args, view.members, checks, args.replaces !== undefined ? `replacing ${args.replaces} by ${args.name}` : `adding ${args.name}`);
-  const after = [...view.members, { name: args.name, peerUrls: [peerUrl], isLearner: learners }];
+  const what = args.replaces !== undefined ? `replacing ${args.replaces} by ${args.name}` : `adding ${args.name}`;
+  const forced =
+    (removeFirst ? guard(args, view.members, [{ kind: 'remove', member: old.name }], what) : '') +
+    guard(args, members, [learners ? { kind: 'add-learner' } : { kind: 'add-voter' }, ...(old && !removeFirst ? [{ kind: 'stop' as const, member: old.name }] : [])], what);
+  const after = [...members, { name: args.name, peerUrls: [peerUrl], isLearner: learners }];
+  const add = `add ${args.name} (${peerUrl}) as a ${learners ? 'learner (non-voting until promoted)' : 'voting member (etcd < 3.4 has no learners)'}`;
   return [
     {
-      summary: `${forced}add ${args.name} (${peerUrl}) as a ${learners ? 'learner (non-voting until promoted)' : 'voting member (etcd < 3.4 has no learners)'}${args.replaces ? `, replacing ${args.replaces}` : ''}`,
-      steps: [step(ref, ['member', 'add', args.name, `--peer-urls=${peerUrl}`, ...(learners ? ['--learner'] : [])], 10, 1000)],
+      summary: `${forced}${removeFirst ? `remove the ${old.health} member ${old.name} (id ${old.id}) first, then ${add}, replacing it` : `${add}${args.replaces ? `, replacing ${args.replaces}` : ''}`}`,
+      steps: [
+        ...(removeFirst ? [step(ref, ['member', 'remove', old.id], 10, 1000)] : []),
+        step(ref, ['member', 'add', args.name, `--peer-urls=${peerUrl}`, ...(learners ? ['--learner'] : [])], 15, 1000),
+      ],
       diff: listDiff(view.members, after),
     },
   ];

@@ -22,10 +22,10 @@ import type { EtcdHostState } from '../etcd_cluster/read-etcd-host.js';
 export function planMemberUpdate(args: EtcdMemberSettings, cur: EtcdHostState): Change[] {
   const ref = resolveRef(args);
   const view = requireCluster(cur.view, cur.host);
-  const want = wantedConfig(args, ref, cur);
-  if (want.mode !== 'initialized') {
-    throw new TaskFailure(`${want.self.name} has no etcd data: there is no member to update`, 'a new member joins with playbooks/runbooks/replace-etcd-member.yml');
+  if (!cur.initialized) {
+    throw new TaskFailure(`${args.name ?? cur.host} has no etcd data: there is no member to update`, 'a new member joins with playbooks/runbooks/replace-etcd-member.yml');
   }
+  const want = wantedConfig(args, ref, cur);
   const own = view.members.find((m) => m.name === want.self.name);
   if (!own) throw new TaskFailure(`no member named ${want.self.name} in the cluster (members: ${view.members.map((m) => m.name || m.id).join(', ')})`, 'was it removed? replace it with replace-etcd-member.yml');
   const changes: Change[] = [];

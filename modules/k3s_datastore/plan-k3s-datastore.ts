@@ -1,10 +1,11 @@
 /**
  * The pure decision of `k3s_datastore`: rewrite the datastore-* keys of k3s's config.yaml (YAML,
- * keys = k3s flags without "--"), keeping every other key, comment and the file's layout (yaml
- * Document editing), then restart k3s if it is active. The diff shows only the datastore keys:
+ * keys = k3s flags without "--"), every other byte of the file kept as it is (the value is
+ * spliced in at the position the yaml parser reports; a missing key is appended), then restart
+ * k3s if it is active. The diff shows only the datastore keys:
  * the file usually holds the cluster token too. No I/O.
  */
-import { isMap, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, parseDocument, type Document } from 'yaml';
 import { TaskFailure, type Change } from '../../src/module-api/index.js';
 import type { K3sDatastoreArgs } from './args.js';
 
@@ -43,13 +44,12 @@ export function planK3sDatastore(args: K3sDatastoreArgs, cur: K3sConfigState): C
   if (differ.length === 0) return [];
   const view = (d: Document) => `${want.map(([k]) => `${k}: ${d.has(k) ? String(d.get(k)) : '(unset)'}`).join('\n')}\n`;
   const before = view(doc);
-  for (const [k, v] of differ) doc.set(k, v);
-  const after = doc.toString();
+  const after = splice(cur.config, doc, differ);
   const changes: Change[] = [
     {
       summary: `${path}: ${differ.map(([k]) => k).join(', ')} -> ${differ.map(([, v]) => v).join(', ')}`,
       steps: [{ kind: 'put', path, content: after }],
-      diff: { path: `${path} (datastore keys only)`, before, after: view(doc) },
+      diff: { path: `${path} (datastore keys only)`, before, after: view(parseDocument(after)) },
     },
   ];
   if ((args.restart ?? true) && ['active', 'activating', 'reloading'].includes(cur.active)) {
@@ -62,4 +62,24 @@ export function planK3sDatastore(args: K3sDatastoreArgs, cur: K3sConfigState): C
     });
   }
   return changes;
+}
+
+/** The text with each key's scalar value replaced in place (from the end, so offsets hold), missing keys appended. */
+function splice(text: string, doc: Document, keys: readonly [string, string][]): string {
+  const edits: { start: number; end: number; text: string }[] = [];
+  let appended = '';
+  for (const [k, v] of keys) {
+    const node = doc.get(k, true);
+    if (isScalar(node) && node.range) edits.push({ start: node.range[0], end: node.range[1], text: yamlScalar(v) });
+    else appended += `${k}: ${yamlScalar(v)}\n`;
+  }
+  let out = text;
+  for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  if (appended !== '') out += `${out === '' || out.endsWith('\n') ? '' : '\n'}${appended}`;
+  return out;
+}
+
+/** A plain scalar when it cannot be misread, else a double-quoted (JSON) one. */
+function yamlScalar(v: string): string {
+  return /^[A-Za-z0-9_/.][A-Za-z0-9_.,:/@+=-]*$/.test(v) && !/: |:$/.test(v) ? v : JSON.stringify(v);
 }

@@ -8,6 +8,9 @@
  *   @@etcd-client=absent                   (no etcdctl or no client certificate on this host)
  *   @@member-list / @@health / @@status    each followed by etcdctl's output (warnings dropped)
  *   @@rc=N                                 and its exit code
+ * health and status run at the same time (a member that is down costs their timeout once, not
+ * twice); their lines are prefixed "H " and "S " (sed -u: one write per line, so lines from the
+ * two never mix within a line) and regrouped by the parser.
  * etcd's uint64 ids are quoted before JSON.parse (they exceed 2^53) and kept as hex strings,
  * the form etcdctl takes as arguments.
  */
@@ -47,8 +50,9 @@ export function clusterViewScript(tls: EtcdctlTls, endpoints: readonly string[])
 k3play_etcd() { out=$("$@" 2>&1); rc=$?; printf '%s\\n' "$out" | grep -v '"level":"warn"'; printf '@@rc=%s\\n' "$rc"; return $rc; }
 printf '@@member-list\\n'
 if k3play_etcd ${e(['member', 'list', '-w', 'json'])}; then
-printf '@@health\\n'; k3play_etcd ${e(['endpoint', 'health', '--cluster', '-w', 'json'])}
-printf '@@status\\n'; k3play_etcd ${e(['endpoint', 'status', '--cluster', '-w', 'json'])}
+{ { printf '@@health\\n'; k3play_etcd ${e(['endpoint', 'health', '--cluster', '-w', 'json'])}; } | sed -u 's/^/H /' &
+  { printf '@@status\\n'; k3play_etcd ${e(['endpoint', 'status', '--cluster', '-w', 'json'])}; } | sed -u 's/^/S /' &
+  wait; }
 fi
 else printf '@@etcd-client=absent\\n'; fi`;
 }
@@ -61,8 +65,15 @@ interface Section {
 /** Splits the fragment's output (a module may print other records before it: they are ignored here). */
 function sections(output: string): Map<string, Section> {
   const out = new Map<string, Section>();
-  let cur: Section | undefined;
+  const plain: string[] = [];
+  const prefixed = { H: [] as string[], S: [] as string[] };
   for (const line of output.split('\n')) {
+    const p = /^([HS]) (.*)$/.exec(line);
+    if (p) prefixed[p[1] as 'H' | 'S'].push(p[2]!);
+    else plain.push(line);
+  }
+  let cur: Section | undefined;
+  for (const line of [...plain, ...prefixed.H, ...prefixed.S]) {
     const head = /^@@(member-list|health|status|etcd-client=absent)$/.exec(line);
     if (head) {
       cur = { lines: [], rc: null };

@@ -35,30 +35,35 @@ export async function runWithInventory(
   try {
     await writeFile(path.join(dir, 'site.yml'), playbook);
     for (const [name, text] of Object.entries(opts.files ?? {})) await writeFile(path.join(dir, name), text);
-    const t0 = Date.now();
-    const r = await k3play(['run', path.join(dir, 'site.yml'), '-i', inventory, '--json', ...(opts.args ?? [])], { cwd: dir });
-    const wallMs = Date.now() - t0;
-    const events = r.stdout
-      .split('\n')
-      .filter((l) => l.trim().startsWith('{'))
-      .map((l) => JSON.parse(l) as RunEvent);
-    const end = events.find((e) => e.type === 'run_end');
-    const recap = end && end.type === 'run_end' ? { ...end.recap } : {};
-    const values = Object.values(recap);
-    return {
-      code: r.code,
-      stdout: r.stdout,
-      stderr: r.stderr,
-      events,
-      results: events.filter((e): e is HostResultEvent => e.type === 'host_result'),
-      recap,
-      changed: values.reduce((n, x) => n + x.changed, 0),
-      failed: values.reduce((n, x) => n + x.failed + x.unreachable, 0),
-      wallMs,
-    };
+    return await runPlaybookFile(inventory, path.join(dir, 'site.yml'), { ...(opts.args ? { args: opts.args } : {}), cwd: dir });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** `k3play run PLAYBOOK -i INVENTORY --json ...args` in `cwd` (where .k3play/ state such as the journal goes). */
+export async function runPlaybookFile(inventory: string, playbookFile: string, opts: { args?: readonly string[]; cwd: string }): Promise<CliRun> {
+  const t0 = Date.now();
+  const r = await k3play(['run', playbookFile, '-i', inventory, '--json', ...(opts.args ?? [])], { cwd: opts.cwd });
+  const wallMs = Date.now() - t0;
+  const events = r.stdout
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as RunEvent);
+  const end = events.find((e) => e.type === 'run_end');
+  const recap = end && end.type === 'run_end' ? { ...end.recap } : {};
+  const values = Object.values(recap);
+  return {
+    code: r.code,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    events,
+    results: events.filter((e): e is HostResultEvent => e.type === 'host_result'),
+    recap,
+    changed: values.reduce((n, x) => n + x.changed, 0),
+    failed: values.reduce((n, x) => n + x.failed + x.unreachable, 0),
+    wallMs,
+  };
 }
 
 export interface InventoryEdit {

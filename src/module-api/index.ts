@@ -4,7 +4,7 @@
  */
 import type { ModuleDef } from './types.js';
 
-export type { ModuleDef, Probe, Change, Step, ExecStep, PutStep, RemoveStep, FileDiff, ControllerContext } from './types.js';
+export type { ModuleDef, Probe, Change, Step, ExecStep, PutStep, RemoveStep, ControllerPutStep, FileDiff, ControllerContext } from './types.js';
 export { TaskFailure } from './types.js';
 export { Secret, isSecret, MASK } from './secret.js';
 export { sh, rawScript, shellQuote, shellJoin, isShellScript, type ShellScript } from './shell-quote.js';

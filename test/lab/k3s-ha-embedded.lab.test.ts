@@ -22,7 +22,7 @@ import { doubleEvents, minServersUp, removeK3s, startK3sMirror, type DoubleEvent
 import { repoRoot } from '../e2e/cli.js';
 import { changedTasks, hashHostFiles } from './converge.js';
 import { labSkipReason } from './lab-guard.js';
-import { inHostNetns, recapSummary, runPlaybookFile, runWithInventory, type CliRun } from './lab-run.js';
+import { inHostNetns, recapSummary, runRepoPlaybook, runWithInventory, type CliRun } from './lab-run.js';
 import { testLabName } from './shared-lab-config.js';
 import { labSsh } from './shared-lab.js';
 
@@ -85,7 +85,7 @@ describe.skipIf(labSkipReason() !== null)('k3s HA with embedded etcd: playbooks/
   let regPort: number;
   let outputs = '';
   const run = async (playbook: string, args: string[] = [], invs = inventories): Promise<CliRun> => {
-    const r = await runPlaybookFile(playbook, invs, ['-e', `k3s_mirror_url=${mirror.url}`, ...args]);
+    const r = await runRepoPlaybook(playbook, invs, ['-e', `k3s_mirror_url=${mirror.url}`, ...args]);
     outputs += r.stdout + r.stderr + r.journal;
     return r;
   };

@@ -37,14 +37,19 @@ export async function runWithInventory(
   try {
     await writeFile(path.join(dir, 'site.yml'), playbook);
     for (const [name, text] of Object.entries(opts.files ?? {})) await writeFile(path.join(dir, name), text);
-    return await runCli(['run', path.join(dir, 'site.yml'), '-i', inventory, ...(opts.args ?? [])], dir);
+    return await runPlaybookFile(inventory, path.join(dir, 'site.yml'), { ...(opts.args ? { args: opts.args } : {}), cwd: dir });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** `k3play run PLAYBOOK -i INV... --json ...args` for a playbook file of the repository (e.g. playbooks/ha-embedded.yml). */
-export async function runPlaybookFile(playbook: string, inventories: readonly string[], args: readonly string[] = []): Promise<CliRun> {
+/** `k3play run PLAYBOOK -i INVENTORY --json ...args` in `cwd` (where .k3play/ state such as the journal goes). */
+export function runPlaybookFile(inventory: string, playbookFile: string, opts: { args?: readonly string[]; cwd: string }): Promise<CliRun> {
+  return runCli(['run', playbookFile, '-i', inventory, ...(opts.args ?? [])], opts.cwd);
+}
+
+/** `k3play run PLAYBOOK -i INV1 -i INV2 ... --json ...args` for a playbook of the repository, in a scratch cwd. */
+export async function runRepoPlaybook(playbook: string, inventories: readonly string[], args: readonly string[] = []): Promise<CliRun> {
   const dir = await mkdtemp(path.join(tmpdir(), 'k3play-acc-run-'));
   try {
     return await runCli(['run', playbook, ...inventories.flatMap((i) => ['-i', i]), ...args], dir);

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown, labIp, labUp, type LabState } from '../../src/lab/lab.js';
-import { doubleEvents, minServersUp, removeK3s, startK3sMirror, type DoubleEvent, type K3sMirror } from '../doubles/k3s/k3s-lab.js';
+import { doubleEvents, labConnectionInventory, minServersUp, removeK3s, startK3sMirror, type DoubleEvent, type K3sMirror } from '../doubles/k3s/k3s-lab.js';
 import { repoRoot } from '../e2e/cli.js';
 import { changedTasks, hashHostFiles } from './converge.js';
 import { labSkipReason } from './lab-guard.js';
@@ -69,10 +69,7 @@ async function siteCopy(state: LabState, dir: string, servers: readonly string[]
     '[servers:vars]', 'k3s_role=server', '', '[agents:vars]', 'k3s_role=agent', '', '[all:vars]', 'ansible_user=root', 'k3s_version=v1.28.4+k3s2', `api_vip=${state.apiVip}`, ''];
   await writeFile(path.join(dir, 'edge-site.ini'), site.join('\n'));
   await rm(path.join(dir, 'edge-site.yml'));
-  const lab = (await readFile(state.inventoryFile, 'utf8')).split('\n');
-  const keep = [...lab.slice(lab.indexOf('[lab_full]'), lab.indexOf('', lab.indexOf('[lab_full]'))), '', ...lab.slice(lab.indexOf('[all:vars]'))];
-  await writeFile(path.join(dir, 'lab-connection.ini'), keep.join('\n'));
-  return [path.join(dir, 'edge-site.ini'), path.join(dir, 'lab-connection.ini')];
+  return [path.join(dir, 'edge-site.ini'), await labConnectionInventory(state, path.join(dir, 'lab-connection.ini'))];
 }
 
 describe.skipIf(labSkipReason() !== null)('k3s HA with embedded etcd: playbooks/ha-embedded.yml with the example inventory', () => {

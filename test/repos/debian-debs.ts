@@ -6,7 +6,7 @@
  * package module: apt stays real end to end. Tests only; needs apt-get and the Debian archive.
  */
 import { execFile } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -29,7 +29,11 @@ async function listsAreFresh(): Promise<boolean> {
   }
 }
 
-/** Downloads into `outDir` every .deb that installing `packages` on the base image needs; returns their paths. */
+/**
+ * Downloads into `outDir` every .deb that installing `packages` on the base image needs; returns
+ * their paths. `outDir` is a cache: a marker file records what was downloaded, so a second call
+ * for the same package set and versions downloads nothing.
+ */
 export async function downloadDebsFor(baseDir: string, packages: readonly string[], outDir: string): Promise<string[]> {
   if (!(await listsAreFresh())) await run('apt-get', ['update', '-qq'], { maxBuffer: 16 << 20 });
   const sim = await run(
@@ -39,6 +43,13 @@ export async function downloadDebsFor(baseDir: string, packages: readonly string
   );
   const need = parseSimulatedInstall(sim.stdout);
   if (need.length === 0) throw new Error(`apt-get -s install ${packages.join(' ')} against ${baseDir} installs nothing:\n${sim.stdout.slice(0, 2000)}`);
-  await run('apt-get', ['download', '-qq', ...need.map((p) => `${p.name}=${p.version}`)], { cwd: outDir, maxBuffer: 16 << 20 });
+  const want = JSON.stringify(need);
+  const marker = path.join(outDir, '.k3play-debs.json');
+  if ((await readFile(marker, 'utf8').catch(() => '')) !== want) {
+    await mkdir(outDir, { recursive: true });
+    for (const f of await readdir(outDir)) if (f.endsWith('.deb')) await rm(path.join(outDir, f));
+    await run('apt-get', ['download', '-qq', ...need.map((p) => `${p.name}=${p.version}`)], { cwd: outDir, maxBuffer: 16 << 20 });
+    await writeFile(marker, want);
+  }
   return (await readdir(outDir)).filter((f) => f.endsWith('.deb')).map((f) => path.join(outDir, f));
 }

@@ -1075,7 +1075,7 @@ class Server:
             if self.mode == "mysql":
                 self.store = MysqlStore(endpoint)
                 u, _, h, p, d = parse_mysql_dsn(endpoint)
-                record("datastore", type="mysql", user=u, host=h, port=p, database=d, client_ip=self.store.client_ip)
+                record("datastore", type="mysql", user=u, db_host=h, port=p, database=d, client_ip=self.store.client_ip)
             else:
                 ca, cert, key = self.v.get("datastore-cafile"), self.v.get("datastore-certfile"), self.v.get("datastore-keyfile")
                 if not (ca and cert and key):
@@ -1323,7 +1323,7 @@ class Server:
                 if not sel:
                     return h.send(404, {"kind": "Status", "status": "Failure", "message": 'nodes "%s" not found' % name, "reason": "NotFound", "code": 404})
                 return h.send(200, node_object(sel[0]))
-            return h.send(200, {"kind": "NodeList", "apiVersion": "v1", "items": [node_object(n) for n in nodes]})
+            return h.send(200, {"kind": "NodeList", "apiVersion": "v1", "items": [node_object(n) for n in sorted(nodes, key=lambda n: n["name"])]})
         m = re.fullmatch(r"/apis/apps/v1/namespaces/([^/]+)/daemonsets/([^/]+)", path)
         if m and method == "DELETE":
             if not h.client_cert():

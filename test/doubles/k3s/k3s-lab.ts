@@ -5,7 +5,7 @@
  * the uninstall scripts k3s_install wrote. Tests only; nothing here runs on a real site.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -143,4 +143,15 @@ export function minServersUp(events: readonly DoubleEvent[], servers: readonly s
     }
   }
   return { min, at };
+}
+
+/**
+ * The lab's connection settings without its groups ([lab_full] with the current addresses and
+ * [all:vars]: user, key, known_hosts, api_vip), for tests that bring their own groups.
+ */
+export async function labConnectionInventory(state: LabState, file: string): Promise<string> {
+  const lab = (await readFile(state.inventoryFile, 'utf8')).split('\n');
+  const start = lab.indexOf('[lab_full]');
+  await writeFile(file, [...lab.slice(start, lab.indexOf('', start)), '', ...lab.slice(lab.indexOf('[all:vars]'))].join('\n'));
+  return file;
 }

@@ -17,7 +17,7 @@ export default defineModule<K3sEtcdMemberArgs, EtcdState | null>({
   examples: [
     `- name: every server is a voting, healthy etcd member, and nothing else is
   k3s_etcd_member:
-    expected: "{{#each (group \"servers\")}}{{hostvars this \"ansible_host\"}} {{/each}}"
+    expected: '{{#each (group "servers")}}{{hostvars this "ansible_host"}} {{/each}}'
   run_once: true`,
     `- name: remove the member of the server being replaced
   k3s_etcd_member:

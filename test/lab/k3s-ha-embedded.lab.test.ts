@@ -341,4 +341,27 @@ describe.skipIf(labSkipReason() !== null)('k3s HA with embedded etcd: playbooks/
       expect(await sh(h, 'ls -A /usr/local/bin | wc -l; ls -d /etc/rancher/k3s /var/lib/rancher/k3s 2>/dev/null | wc -l; systemctl list-unit-files "k3s*" --no-legend | wc -l; pgrep -c etcd || true'), h).toBe('0\n0\n0\n0');
     }
   }, 180_000);
+
+  it('vip_mode kube-vip: a new cluster whose VIP kube-vip holds on exactly one server, moving when that server stops', async () => {
+    const site = await siteCopy(state, path.join(work, 'site-kv'), ['h1', 'h2', 'h5'], ['h4']);
+    await Promise.all(['h1', 'h2'].map((h) => sh(h, 'systemctl disable --now keepalived haproxy')));
+    const r = await run(SITE, ['-e', 'vip_mode=kube-vip', '-e', 'k3s_version=v1.28.4+k3s2'], site);
+    ok(r);
+    expect(await sh('h1', 'grep -A1 "name: address" /var/lib/rancher/k3s/server/manifests/kube-vip.yaml')).toContain(`value: ${vip}`);
+    const holder = async () => (await Promise.all(['h1', 'h2', 'h5'].map(async (h) => ((await sh(h, 'ip -o -4 addr show eth0')).includes(` ${vip}/`) ? h : '')))).filter(Boolean);
+    const first = await holder();
+    expect(first).toHaveLength(1);
+    expect((await events(['h4'])).filter((e) => e.event === 'joined').at(-1)?.via).toBe(`https://${vip}:6443`);
+    await sh(first[0]!, 'systemctl stop k3s');
+    const t0 = Date.now();
+    let now: string[] = [];
+    while (Date.now() - t0 < 20_000) {
+      now = await holder();
+      if (now.length === 1 && now[0] !== first[0]) break;
+    }
+    console.log(`kube-vip (emulated by the double): the VIP moved from ${first[0]} to ${now.join(',')} in ${Date.now() - t0} ms`);
+    expect(now).toHaveLength(1);
+    expect(now[0]).not.toBe(first[0]);
+    await sh(first[0]!, 'systemctl start k3s');
+  }, 240_000);
 });

@@ -65,7 +65,7 @@ async function siteCopy(state: LabState, dir: string, servers: readonly string[]
   }
   const ip = (h: string) => state.hosts.find((x) => x.name === h)!.ip;
   const site = ['[k3s_cluster:children]', 'servers', 'agents', '', '[servers]', ...servers.map((h) => `${h} ansible_host=${ip(h)}`), '', '[agents]',
-    ...agents.map((h) => `${h} ansible_host=${ip(h)} node_labels="site=lab-a role=edge"`), '', '[lb]', 'h1 keepalived_state=MASTER', 'h2 keepalived_state=BACKUP', '',
+    ...agents.map((h) => `${h} ansible_host=${ip(h)} node_labels="site=lab-a role=edge"`), '', '[lb]', 'h1 keepalived_state=MASTER', 'h2 keepalived_state=BACKUP', '', '[etcd]', ...servers, '',
     '[servers:vars]', 'k3s_role=server', '', '[agents:vars]', 'k3s_role=agent', '', '[all:vars]', 'ansible_user=root', 'k3s_version=v1.28.4+k3s2', `api_vip=${state.apiVip}`, ''];
   await writeFile(path.join(dir, 'edge-site.ini'), site.join('\n'));
   await rm(path.join(dir, 'edge-site.yml'));

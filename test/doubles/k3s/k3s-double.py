@@ -1682,23 +1682,17 @@ def kubectl_run(args, server, ctx):
     words = [w for j, w in enumerate(words) if w not in ("-n", "--namespace") and (j == 0 or words[j - 1] not in ("-n", "--namespace"))]
     ignore = "--ignore-not-found" in words
     words = [w for w in words if w != "--ignore-not-found"]
-    if words[:1] == ["delete"] and len(words) == 3 and words[1] in ("daemonset", "daemonsets", "ds"):
-        code, body = get("/apis/apps/v1/namespaces/%s/daemonsets/%s" % (ns, words[2]), "DELETE")
+    kinds = {"daemonset": ("daemonsets.apps", "daemonset.apps", "/apis/apps/v1/namespaces/%s/daemonsets/" % ns), "node": ("nodes", "node", "/api/v1/nodes/")}
+    aliases = {"daemonset": "daemonset", "daemonsets": "daemonset", "ds": "daemonset", "node": "node", "nodes": "node", "no": "node"}
+    if words[:1] == ["delete"] and len(words) == 3 and words[1] in aliases:
+        plural, singular, prefix = kinds[aliases[words[1]]]
+        code, body = get(prefix + words[2], "DELETE")
         if code == 404 and ignore:
             return 0
         if code != 200:
-            sys.stderr.write('Error from server (NotFound): daemonsets.apps "%s" not found\n' % words[2])
+            sys.stderr.write('Error from server (NotFound): %s "%s" not found\n' % (plural, words[2]))
             return 1
-        print('daemonset.apps "%s" deleted' % words[2])
-        return 0
-    if words[:1] == ["delete"] and len(words) == 3 and words[1] in ("node", "nodes", "no"):
-        code, body = get("/api/v1/nodes/" + words[2], "DELETE")
-        if code == 404 and ignore:
-            return 0
-        if code != 200:
-            sys.stderr.write('Error from server (NotFound): nodes "%s" not found\n' % words[2])
-            return 1
-        print('node "%s" deleted' % words[2])
+        print('%s "%s" deleted' % (singular, words[2]))
         return 0
     if words[:1] == ["get"] and len(words) in (2, 3) and words[1] in ("node", "nodes", "no"):
         code, body = get("/api/v1/nodes" + ("/" + words[2] if len(words) == 3 else ""))

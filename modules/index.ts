@@ -26,10 +26,20 @@ import firewalld from './firewalld/index.js';
 import pkg from './package/index.js';
 import apt_repository from './apt_repository/index.js';
 import yum_repository from './yum_repository/index.js';
+import k3s_install from './k3s_install/index.js';
+import k3s_etcd_member from './k3s_etcd_member/index.js';
+import keepalived from './keepalived/index.js';
+import haproxy from './haproxy/index.js';
+import etcd_pki from './etcd_pki/index.js';
+import etcd_cluster from './etcd_cluster/index.js';
+import etcd_member from './etcd_member/index.js';
+import etcd_member_update from './etcd_member_update/index.js';
+import etcd_check from './etcd_check/index.js';
+import k3s_datastore from './k3s_datastore/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModule = ModuleDef<any, any>;
 
-const modules: readonly AnyModule[] = [copy, template, lineinfile, blockinfile, replace, hosts_entries, command, file, sysctl, swapoff, systemd_unit, wait_for, get_url, user, group, shell, firewalld, selinux, pkg, apt_repository, yum_repository, modprobe, hostname];
+const modules: readonly AnyModule[] = [copy, template, lineinfile, blockinfile, replace, hosts_entries, command, file, sysctl, swapoff, systemd_unit, wait_for, get_url, user, group, shell, firewalld, selinux, pkg, apt_repository, yum_repository, modprobe, hostname, keepalived, haproxy, etcd_pki, etcd_cluster, etcd_member, etcd_member_update, etcd_check, k3s_datastore, k3s_install, k3s_etcd_member];
 
 export const moduleRegistry: ReadonlyMap<string, AnyModule> = new Map(modules.map((m) => [m.name, m]));

@@ -1,12 +1,14 @@
 /**
  * The only writer: runs a Change's Steps on a host through its Connection, in order. A step
  * that fails stops the change and is reported with what ran, where, the exit code and stderr.
- * Secrets reach the host only through stdin or file content, never argv.
+ * Secrets reach the host only through stdin or file content, never argv. A `controller_put`
+ * step writes on the controller instead (controller-write.ts), in the same order as the others.
  */
 import { HostUnreachable, type Connection, type ExecResult } from '../connection/types.js';
 import { isSecret } from '../module-api/secret.js';
 import { isShellScript, shellJoin, shellQuote } from '../module-api/shell-quote.js';
 import type { Step } from '../module-api/types.js';
+import { writeControllerFile } from './controller-write.js';
 
 export interface BecomeOptions {
   readonly sudo: boolean;
@@ -81,6 +83,16 @@ export async function applySteps(conn: Connection, steps: readonly Step[], becom
       case 'remove': {
         const res = await conn.exec(['rm', step.recursive ? '-rf' : '-f', '--', step.path], { sudo: become.sudo });
         if (res.exitCode !== 0) throw new StepFailed(`could not remove ${step.path}: ${res.stderr.trim()}`, res, `rm ${step.path}`);
+        break;
+      }
+      case 'controller_put': {
+        const content = isSecret(step.content) ? step.content.reveal() : step.content;
+        try {
+          await writeControllerFile(step.path, content, step.mode ?? '0600');
+        } catch (e) {
+          const msg = `cannot write ${step.path} on the controller: ${(e as Error).message}`;
+          throw new StepFailed(msg, { exitCode: 1, stdout: '', stderr: msg, durationMs: 0 }, `write ${step.path} (controller)`);
+        }
         break;
       }
     }

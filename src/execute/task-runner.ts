@@ -53,7 +53,9 @@ function neededNames(task: Task, scope: Scope): Set<string> {
 export function hostVarsFor(h: HostRun, pc: PlayContext, scope: Scope, task: Task | null, needed: Set<string> | 'all'): Record<string, unknown> {
   const run = pc.run;
   const hostvars: Record<string, unknown> = {};
-  for (const [name, other] of run.hosts) hostvars[name] = other === h ? undefined : other.hostScope();
+  // This host's own entry is its inventory+facts scope while its vars render (so `hostvars this` works
+  // in a loop over a group that includes it), then its full vars.
+  for (const [name, other] of run.hosts) hostvars[name] = other.hostScope();
   const magic: Record<string, unknown> = {
     inventory_hostname: h.name,
     inventory_hostname_short: h.name.split('.')[0],

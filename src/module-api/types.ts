@@ -17,7 +17,7 @@ export interface Probe {
 }
 
 /** One primitive write the engine performs. Steps are data: printed by `--check -v`, compared in tests. */
-export type Step = ExecStep | PutStep | RemoveStep;
+export type Step = ExecStep | PutStep | RemoveStep | ControllerPutStep;
 
 export interface ExecStep {
   readonly kind: 'exec';
@@ -49,6 +49,23 @@ export interface RemoveStep {
   readonly kind: 'remove';
   readonly path: string;
   readonly recursive?: boolean;
+}
+
+/**
+ * A file written on the CONTROLLER (the machine k3play runs on), not on the host: state a module
+ * keeps beside the inventory, e.g. the etcd PKI (a new CA and certificates are saved as part of
+ * the change that pushes them). Like every step it runs only in apply, never in check mode;
+ * the write is atomic (temp file in the same directory, then rename) and missing parent
+ * directories are created with mode 0700. A module that plans this step must look at the same
+ * path in `read` so that its re-plan after apply converges.
+ */
+export interface ControllerPutStep {
+  readonly kind: 'controller_put';
+  /** Absolute path on the controller. */
+  readonly path: string;
+  readonly content: string | Buffer | Secret;
+  /** Octal string, default "0600" (controller-side state is private unless said otherwise). */
+  readonly mode?: string;
 }
 
 export interface FileDiff {

@@ -7,6 +7,21 @@ import { describe, expect, it } from 'vitest';
 import { runCase } from './run-text.js';
 
 describe('playbook language', () => {
+  it('hostvars of a group that includes the current host, in play vars (as Ansible: hostvars[inventory_hostname] works)', async () => {
+    const r = await runCase({
+      inventory: `[etcd]\nh1 addr=10.0.0.1\nh2 addr=10.0.0.2\n`,
+      playbook: `
+- hosts: etcd
+  gather_facts: false
+  vars:
+    members: '{{#each (group "etcd")}}{{this}}={{hostvars this "addr"}}{{#unless @last}},{{/unless}}{{/each}}'
+  tasks:
+    - debug: { msg: "{{ members }}" }
+`,
+    });
+    expect(r.results.map((x) => `${x.host}:${x.msg}`)).toEqual(['h1:h1=10.0.0.1,h2=10.0.0.2', 'h2:h1=10.0.0.1,h2=10.0.0.2']);
+  });
+
   it('serial: [1, 50%] runs batches of 1, then 2, then 2, each batch through all tasks', async () => {
     const r = await runCase({
       playbook: `

@@ -5,7 +5,7 @@
  * Copies live in temp dirs the caller removes; nothing here changes the shared hosts.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LabHost, LabState } from '../../src/lab/lab-state.js';
@@ -23,6 +23,8 @@ export interface CliRun {
   /** failed + unreachable over all hosts. */
   readonly failed: number;
   readonly wallMs: number;
+  /** The run journal(s) the CLI wrote (.k3play/runs/*.jsonl under its cwd), to grep for secrets. */
+  readonly journal: string;
 }
 
 /** `k3play run site.yml -i INVENTORY --json ...args`; `files` are written beside site.yml. */
@@ -35,30 +37,54 @@ export async function runWithInventory(
   try {
     await writeFile(path.join(dir, 'site.yml'), playbook);
     for (const [name, text] of Object.entries(opts.files ?? {})) await writeFile(path.join(dir, name), text);
-    const t0 = Date.now();
-    const r = await k3play(['run', path.join(dir, 'site.yml'), '-i', inventory, '--json', ...(opts.args ?? [])], { cwd: dir });
-    const wallMs = Date.now() - t0;
-    const events = r.stdout
-      .split('\n')
-      .filter((l) => l.trim().startsWith('{'))
-      .map((l) => JSON.parse(l) as RunEvent);
-    const end = events.find((e) => e.type === 'run_end');
-    const recap = end && end.type === 'run_end' ? { ...end.recap } : {};
-    const values = Object.values(recap);
-    return {
-      code: r.code,
-      stdout: r.stdout,
-      stderr: r.stderr,
-      events,
-      results: events.filter((e): e is HostResultEvent => e.type === 'host_result'),
-      recap,
-      changed: values.reduce((n, x) => n + x.changed, 0),
-      failed: values.reduce((n, x) => n + x.failed + x.unreachable, 0),
-      wallMs,
-    };
+    return await runPlaybookFile(inventory, path.join(dir, 'site.yml'), { ...(opts.args ? { args: opts.args } : {}), cwd: dir });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** `k3play run PLAYBOOK -i INVENTORY --json ...args` in `cwd` (where .k3play/ state such as the journal goes). */
+export function runPlaybookFile(inventory: string, playbookFile: string, opts: { args?: readonly string[]; cwd: string }): Promise<CliRun> {
+  return runCli(['run', playbookFile, '-i', inventory, ...(opts.args ?? [])], opts.cwd);
+}
+
+/** `k3play run PLAYBOOK -i INV1 -i INV2 ... --json ...args` for a playbook of the repository, in a scratch cwd. */
+export async function runRepoPlaybook(playbook: string, inventories: readonly string[], args: readonly string[] = []): Promise<CliRun> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'k3play-acc-run-'));
+  try {
+    return await runCli(['run', playbook, ...inventories.flatMap((i) => ['-i', i]), ...args], dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the CLI with --json in `cwd` and parses its events, recap and run journal. */
+async function runCli(args: readonly string[], cwd: string): Promise<CliRun> {
+  const t0 = Date.now();
+  const r = await k3play([...args, '--json'], { cwd });
+  const wallMs = Date.now() - t0;
+  const events = r.stdout
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as RunEvent);
+  const end = events.find((e) => e.type === 'run_end');
+  const recap = end && end.type === 'run_end' ? { ...end.recap } : {};
+  const values = Object.values(recap);
+  const runs = path.join(cwd, '.k3play', 'runs');
+  const journals = await readdir(runs).catch(() => [] as string[]);
+  const journal = (await Promise.all(journals.map((f) => readFile(path.join(runs, f), 'utf8')))).join('');
+  return {
+    journal,
+    code: r.code,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    events,
+    results: events.filter((e): e is HostResultEvent => e.type === 'host_result'),
+    recap,
+    changed: values.reduce((n, x) => n + x.changed, 0),
+    failed: values.reduce((n, x) => n + x.failed + x.unreachable, 0),
+    wallMs,
+  };
 }
 
 export interface InventoryEdit {

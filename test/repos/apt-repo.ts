@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -60,7 +60,8 @@ async function buildDeb(work: string, out: string, p: DebPackage): Promise<void>
   await run('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', root, path.join(out, `${p.name}_${p.version}_all.deb`)]);
 }
 
-export async function buildAptRepo(bindAddress: string, debs: readonly DebPackage[] = DEFAULT_DEBS): Promise<AptTestRepo> {
+/** `prebuilt`: .deb files (e.g. Debian's own, from debian-debs.ts) copied into the repository as they are. */
+export async function buildAptRepo(bindAddress: string, debs: readonly DebPackage[] = DEFAULT_DEBS, prebuilt: readonly string[] = []): Promise<AptTestRepo> {
   const top = await mkdtemp(path.join(tmpdir(), 'k3p-aptrepo-'));
   const repo = path.join(top, 'repo');
   const work = path.join(top, 'work');
@@ -77,6 +78,7 @@ export async function buildAptRepo(bindAddress: string, debs: readonly DebPackag
   };
   try {
     for (const d of debs) await buildDeb(work, repo, d);
+    for (const f of prebuilt) await copyFile(f, path.join(repo, path.basename(f)));
     const packages = await run('apt-ftparchive', ['packages', '.'], { cwd: repo, maxBuffer: 16 << 20 });
     await writeFile(path.join(repo, 'Packages'), packages.stdout);
     const release = await run('apt-ftparchive', ['-o', 'APT::FTPArchive::Release::Origin=k3play-test', 'release', '.'], { cwd: repo });

@@ -2,19 +2,40 @@
 // ONE CommonJS file, dist/bundle/cli/k3play.cjs, with esbuild, then records V8's code cache for
 // it (dist/bundle/cli/k3play.cache) by running a warm-up command through bin/k3play.js.
 // Why: a short run spent a third of its CPU resolving, reading and compiling ~400 modules; one
-// file with a code cache starts in a fraction of that. ssh2 stays external (it loads its native
-// crypto binding from its own directory). dist/bundle/cli/ keeps main.js's depth below the repo
+// file with a code cache starts in a fraction of that. ssh2's JavaScript is bundled too (compiling
+// its ~20 files on every run cost ~40 ms of a 5-host run's CPU); its native crypto binding (a .node
+// file, which cannot be bundled) is loaded from ssh2's own installed directory, found by
+// require.resolve at run time, and cpu-features (native as well) stays external.
+// dist/bundle/cli/ keeps main.js's depth below the repo
 // root, so `new URL('../../../package.json', import.meta.url)` still finds package.json.
 // The cache is an optimisation only: bin/k3play.js runs the bundle without it (or without a
 // bundle at all) when it is missing or V8 rejects it (another Node version).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Rewrites ssh2's `require('./crypto/build/Release/sshcrypto.node')` to a run-time lookup in
+ *  ssh2's installed directory. ssh2 falls back to pure JS when the binding is absent, so a
+ *  missing binding (no compiler at install) still works, as it does unbundled. */
+function ssh2NativeBinding() {
+  const native = "'./crypto/build/Release/sshcrypto.node'";
+  return {
+    name: 'ssh2-native-binding',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]ssh2[\\/]lib[\\/]protocol[\\/]crypto\.js$/ }, async (args) => {
+        const src = readFileSync(args.path, 'utf8');
+        if (!src.includes(native)) throw new Error(`bundle: ${args.path} no longer loads ${native}; update scripts/bundle.mjs`);
+        const lookup = "require('node:path').join(require('node:path').dirname(require.resolve('ssh2/package.json')), 'lib', 'protocol', 'crypto', 'build', 'Release', 'sshcrypto.node')";
+        return { contents: src.replace(native, lookup), loader: 'js' };
+      });
+    },
+  };
+}
 const outdir = join(root, 'dist', 'bundle', 'cli');
 rmSync(join(root, 'dist', 'bundle'), { recursive: true, force: true });
 await build({
@@ -24,7 +45,8 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['ssh2'],
+  external: ['cpu-features'],
+  plugins: [ssh2NativeBinding()],
   // ESM's import.meta.url, as the bundle's own file URL (its depth matches dist/src/cli/main.js).
   define: { 'import.meta.url': '__k3playModuleUrl' },
   banner: { js: "const __k3playModuleUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -162,6 +162,33 @@ const cases: readonly { file: string; expected: Expect }[] = [
   },
 ];
 
+// Captured with the probe that reads /run/systemd/container instead of asking systemd-detect-virt,
+// and runs systemd-detect-virt once (no -c) elsewhere; on a cgroup v1 (hybrid) machine.
+const probeV2Cases: readonly { file: string; expected: Expect }[] = [
+  {
+    file: 'debian12-nspawn-probe-v2',
+    expected: { hostname: 'h1', virtualization: 'systemd-nspawn', container: true, cgroupVersion: 1, initSystem: 'systemd', pkgMgr: 'apt', isRoot: true },
+  },
+  // A lab "light" host: sshd chrooted in a network namespace, no systemd, on a KVM guest.
+  { file: 'light-host-chroot', expected: { virtualization: 'kvm', container: false, cgroupVersion: 1, isRoot: true } },
+];
+
+describe('parseFacts (probe v2 captures)', () => {
+  test.each(probeV2Cases)('$file', ({ file, expected }) => {
+    expect(parseFacts(testdata(file))).toMatchObject(expected);
+  });
+
+  test.each([
+    { virt: 'virt=systemd-nspawn', container: true, virtualization: 'systemd-nspawn' },
+    { virt: 'virt=docker', container: true, virtualization: 'docker' },
+    { virt: 'virt=kvm', container: false, virtualization: 'kvm' },
+    { virt: 'virt=none', container: false, virtualization: null },
+  ])('systemd-detect-virt alone: $virt', ({ virt, container, virtualization }) => {
+    const out = testdata('light-host-chroot').replace('virt=kvm', virt);
+    expect(parseFacts(out)).toMatchObject({ container, virtualization });
+  });
+});
+
 describe('parseFacts (captured probe output in testdata/)', () => {
   test.each(cases)('$file', ({ file, expected }) => {
     expect(parseFacts(testdata(file))).toMatchObject(expected);

@@ -286,10 +286,14 @@ function virtualizationOf(kv: Map<string, string>): string | null {
   return null;
 }
 
+/** systemd-detect-virt's container ids (its default output names one of these in a container). */
+const CONTAINER_IDS = new Set(['openvz', 'lxc', 'lxc-libvirt', 'systemd-nspawn', 'docker', 'podman', 'rkt', 'wsl', 'proot', 'pouch']);
+
 function isContainer(kv: Map<string, string>): boolean {
   const c = kv.get('container');
   return (
     (c !== undefined && c !== '' && c !== 'none') ||
+    CONTAINER_IDS.has(kv.get('virt') ?? '') ||
     !!kv.get('container-file') ||
     kv.get('dockerenv') === 'yes' ||
     kv.get('containerenv') === 'yes'

@@ -15,8 +15,11 @@
  * Cost: a host with hundreds of peers runs this at once, so each fork+exec counts (about 1-8 ms
  * of target CPU each; systemd-detect-virt is the dearest). Files are read with the shell's own
  * `read` (rd), values never go through `$(...)` subshells where printing directly works, and
- * systemd-detect-virt runs only when /run/systemd/container (written by systemd in a container)
- * does not already say what it would. Key=value sections may hold blank lines; the parser skips them.
+ * systemd-detect-virt runs once (its default answer names the container when there is one, else
+ * the VM) and only when /run/systemd/container (written by systemd in a container) does not
+ * already say it. The cgroup version is told by /sys/fs/cgroup/cgroup.controllers alone (present
+ * only on the unified hierarchy), without stat. Key=value sections may hold blank lines; the
+ * parser skips them.
  */
 
 /** Bumped when a section's meaning changes; parse-facts.ts accepts this version. */
@@ -87,7 +90,6 @@ if [ -d /run/openrc ] || have openrc; then echo "openrc=yes"; fi
 sec pkg-mgr
 for k3p_p in apt-get dnf yum apk zypper; do if have "$k3p_p"; then echo "$k3p_p"; fi; done
 sec cgroup
-printf 'fstype='; stat -fc %T /sys/fs/cgroup 2>/dev/null; echo
 if [ -e /sys/fs/cgroup/cgroup.controllers ]; then echo "controllers=yes"; fi
 sec time
 date -u +%s 2>/dev/null
@@ -95,10 +97,7 @@ sec machine-id
 rd /etc/machine-id 2>/dev/null || rd /var/lib/dbus/machine-id 2>/dev/null
 sec virt
 k3p_cf=''; [ -r /run/systemd/container ] && read -r k3p_cf < /run/systemd/container 2>/dev/null
-if [ -z "$k3p_cf" ] && have systemd-detect-virt; then
-  printf 'virt='; systemd-detect-virt 2>/dev/null; echo
-  printf 'container='; systemd-detect-virt -c 2>/dev/null; echo
-fi
+if [ -z "$k3p_cf" ] && have systemd-detect-virt; then printf 'virt='; systemd-detect-virt 2>/dev/null; echo; fi
 if [ -n "$k3p_cf" ]; then echo "container-file=$k3p_cf"; fi
 if [ -e /.dockerenv ]; then echo "dockerenv=yes"; fi
 if [ -e /run/.containerenv ]; then echo "containerenv=yes"; fi

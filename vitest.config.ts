@@ -16,7 +16,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'modules/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'modules/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['test/lab/**', '**/*.lab.test.ts', '**/node_modules/**'],
         },
       },

@@ -19,9 +19,8 @@ import { runRolloutBench, type RolloutBenchResult } from './rollout-bench.js';
 import { measureFloors, type FloorResult } from './floor.js';
 import { parseRecap } from './recap-parse.js';
 import { formatTable, median, type Row } from './report-table.js';
-import { REPO, runTool, type Tool } from './tools.js';
+import { REPO, runTool, type Tool, type ToolMeasurement } from './tools.js';
 import { WORKLOADS, type LabKind, type Workload } from './workloads.js';
-import type { Measurement } from './measure.js';
 
 interface Options {
   reps?: number;
@@ -81,7 +80,7 @@ class Labs {
   }
 }
 
-function verify(tool: Tool, w: Workload, m: Measurement, expect: 'zero' | 'some' | 'any'): void {
+function verify(tool: Tool, w: Workload, m: ToolMeasurement, expect: 'zero' | 'some' | 'any'): void {
   const recap = parseRecap(m.stdout);
   const tail = `${m.stdout.slice(-1500)}\n${m.stderr.slice(-1500)}`;
   if (m.exitCode !== 0 || recap === null) throw new Error(`${tool} ${w.name}: exit ${m.exitCode}, recap ${recap ? 'present' : 'missing'}\n${tail}`);
@@ -92,7 +91,7 @@ function verify(tool: Tool, w: Workload, m: Measurement, expect: 'zero' | 'some'
 
 interface Sample {
   readonly tool: Tool;
-  readonly m: Measurement;
+  readonly m: ToolMeasurement;
 }
 
 async function runWorkload(w: Workload, o: Options, labs: Labs): Promise<Sample[]> {
@@ -117,7 +116,7 @@ async function runWorkload(w: Workload, o: Options, labs: Labs): Promise<Sample[
       const m = await runTool(tool, { workload: w, inventory: lab.inventoryFile, forks: o.forks, nice: o.nice });
       verify(tool, w, m, w.expectChanged);
       samples.push({ tool, m });
-      log(`${w.name} rep ${rep + 1}/${reps} ${tool}: ${Math.round(m.wallMs)} ms wall, ${Math.round(m.cpuMs)} ms cpu, ${m.peakRssMb.toFixed(0)} MB`);
+      log(`${w.name} rep ${rep + 1}/${reps} ${tool}: ${Math.round(m.wallMs)} ms wall, ${Math.round(m.cpuMs)} ms cpu, ${m.peakRssMb.toFixed(0)} MB${m.stepMs !== undefined ? `, step "${w.stepTask}" ${Math.round(m.stepMs)} ms` : ''}`);
     }
   }
   if (w.before === 'fresh') await labs.drop(w.lab);
@@ -126,9 +125,12 @@ async function runWorkload(w: Workload, o: Options, labs: Labs): Promise<Sample[
 
 function rowOf(w: Workload, samples: Sample[]): Row {
   const of = (t: Tool) => samples.filter((s) => s.tool === t).map((s) => s.m);
-  const stats = (ms: Measurement[]) =>
-    ms.length === 0 ? null : { wallMs: median(ms.map((m) => m.wallMs)), cpuMs: median(ms.map((m) => m.cpuMs)), peakRssMb: median(ms.map((m) => m.peakRssMb)), n: ms.length };
-  return { workload: w.name, summary: w.summary, k3play: stats(of('k3play')), ansible: stats(of('ansible')) };
+  const stats = (ms: ToolMeasurement[]) => {
+    if (ms.length === 0) return null;
+    const steps = ms.flatMap((m) => (m.stepMs === undefined ? [] : [m.stepMs]));
+    return { wallMs: median(ms.map((m) => m.wallMs)), cpuMs: median(ms.map((m) => m.cpuMs)), peakRssMb: median(ms.map((m) => m.peakRssMb)), n: ms.length, ...(steps.length ? { stepMs: median(steps) } : {}) };
+  };
+  return { workload: w.name, summary: w.summary, k3play: stats(of('k3play')), ansible: stats(of('ansible')), ...(w.stepTask ? { step: w.stepTask } : {}) };
 }
 
 async function main(): Promise<void> {

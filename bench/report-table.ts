@@ -8,6 +8,8 @@ export interface ToolStats {
   readonly cpuMs: number;
   readonly peakRssMb: number;
   readonly n: number;
+  /** Median of the workload's step time (Workload.stepTask), when it has one. */
+  readonly stepMs?: number;
 }
 
 export interface Row {
@@ -15,6 +17,8 @@ export interface Row {
   readonly summary: string;
   readonly k3play: ToolStats | null;
   readonly ansible: ToolStats | null;
+  /** The timed step's task name (Workload.stepTask). */
+  readonly step?: string;
 }
 
 export function median(xs: readonly number[]): number {
@@ -37,6 +41,15 @@ export function formatTable(rows: readonly Row[], floors: FloorResult | null): s
     const k = r.k3play ?? undefined;
     const a = r.ansible ?? undefined;
     lines.push(`| ${r.workload} | ${sec(k?.wallMs)} | ${sec(a?.wallMs)} | **${ratio(a?.wallMs, k?.wallMs)}** | ${sec(k?.cpuMs)} | ${sec(a?.cpuMs)} | ${mb(k?.peakRssMb)} | ${mb(a?.peakRssMb)} | ${ratio(a?.peakRssMb, k?.peakRssMb)} | ${k?.n ?? 0}+${a?.n ?? 0} |`);
+  }
+  const steps = rows.filter((r) => r.k3play?.stepMs !== undefined || r.ansible?.stepMs !== undefined);
+  if (steps.length > 0) {
+    lines.push('');
+    lines.push('Steps timed by the tools themselves (k3play: task_end durationMs; Ansible: profile_tasks):');
+    lines.push('');
+    lines.push('| workload | step | k3play | ansible | ansible/k3play |');
+    lines.push('|---|---|---|---|---|');
+    for (const r of steps) lines.push(`| ${r.workload} | ${r.step ?? '-'} | ${sec(r.k3play?.stepMs)} | ${sec(r.ansible?.stepMs)} | **${ratio(r.ansible?.stepMs, r.k3play?.stepMs)}** |`);
   }
   if (floors) {
     const noop = rows.find((r) => r.workload === 'noop')?.k3play;

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure, type Measurement } from './measure.js';
+import { ansibleStepMs, k3playStepMs } from './step-time.js';
 import type { Workload } from './workloads.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,20 +63,32 @@ export function ansibleConfig(forks: number, controlDir: string): string {
   ].join('\n');
 }
 
-export async function runTool(tool: Tool, r: ToolRun): Promise<Measurement> {
+/** A measured run, plus the workload's step time (stepTask) as the tool itself timed it. */
+export interface ToolMeasurement extends Measurement {
+  readonly stepMs?: number;
+}
+
+export async function runTool(tool: Tool, r: ToolRun): Promise<ToolMeasurement> {
   const tmp = mkdtempSync(join(tmpdir(), `k3play-bench-${tool}-`));
+  const step = r.workload.stepTask;
   try {
     if (tool === 'k3play') {
-      return await measure(k3playArgv(r), { cwd: tmp, env: { CI: '1', NO_COLOR: '1' }, timeoutMs: 600_000, nice: r.nice });
+      // The run journal (written in the working directory) carries each task's own duration.
+      const m = await measure(k3playArgv(r), { cwd: tmp, env: { CI: '1', NO_COLOR: '1' }, timeoutMs: 600_000, nice: r.nice });
+      return step && m.exitCode === 0 ? { ...m, stepMs: k3playStepMs(tmp, step) } : m;
     }
     const cfg = join(tmp, 'ansible.cfg');
     writeFileSync(cfg, ansibleConfig(r.forks, join(tmp, 'cp')));
-    return await measure(ansibleArgv(r), {
+    const m = await measure(ansibleArgv(r), {
       cwd: tmp,
-      env: { ANSIBLE_CONFIG: cfg, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(tmp, 'local'), ANSIBLE_HOME: join(tmp, 'home') },
+      env: {
+        ANSIBLE_CONFIG: cfg, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(tmp, 'local'), ANSIBLE_HOME: join(tmp, 'home'),
+        ...(step ? { ANSIBLE_CALLBACKS_ENABLED: 'ansible.posix.profile_tasks' } : {}),
+      },
       timeoutMs: 900_000,
       nice: r.nice,
     });
+    return step && m.exitCode === 0 ? { ...m, stepMs: ansibleStepMs(m.stdout, step) } : m;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -90,6 +90,7 @@ export async function runTask(task: Task, hosts: readonly HostRun[], scope: Scop
     loc: formatLocation(task.loc),
     ...(handler ? { handler: true } : {}),
   });
+  const started = Date.now();
   if (task.runOnce ?? scope.runOnce) {
     const first = hosts[0]!;
     const r = await runTaskOnHost(task, first, scope, pc);
@@ -100,7 +101,7 @@ export async function runTask(task: Task, hosts: readonly HostRun[], scope: Scop
   } else {
     await Promise.all(hosts.map((h) => run.limit(() => runTaskOnHost(task, h, scope, pc))));
   }
-  run.emit({ type: 'task_end', task: taskDisplayName(task) });
+  run.emit({ type: 'task_end', task: taskDisplayName(task), durationMs: Date.now() - started });
   checkFailureLimits(task, hosts, scope, pc);
 }
 

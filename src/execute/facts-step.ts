@@ -16,6 +16,7 @@ export async function gatherFactsFor(hosts: readonly HostRun[], play: Play, pc: 
   if (todo.length === 0) return;
   const task = 'Gathering Facts';
   run.emit({ type: 'task_start', play: play.name, task, module: 'gather_facts', hosts: todo.map((h) => h.name), loc: formatLocation(play.loc) });
+  const taskStarted = Date.now();
   await Promise.all(
     todo.map((h) =>
       run.limit(async () => {
@@ -49,5 +50,5 @@ export async function gatherFactsFor(hosts: readonly HostRun[], play: Play, pc: 
       }),
     ),
   );
-  run.emit({ type: 'task_end', task });
+  run.emit({ type: 'task_end', task, durationMs: Date.now() - taskStarted });
 }

@@ -11,7 +11,7 @@
  *   {"type":"task_start","play":"...","task":"...","module":"sysctl","hosts":["h1"],"loc":"site.yml:12:7"}
  *   {"type":"host_result","task":"...","module":"...","host":"h1","status":"changed",
  *    "changes":[{"summary":"...","diff":{"path":"/etc/x","before":"...","after":null}}],"durationMs":12}
- *   {"type":"task_end","task":"..."}  {"type":"play_end","play":"..."}
+ *   {"type":"task_end","task":"...","durationMs":N}  {"type":"play_end","play":"..."}
  *   {"type":"warning","host":"h1","message":"..."}
  *   {"type":"run_end","recap":{"h1":{"ok":3,"changed":1,"unreachable":0,"failed":0,"skipped":0,
  *    "rescued":0,"ignored":0}},"durationMs":1234,"exitCode":0}

@@ -127,7 +127,7 @@ describe('ListrReporter (listr2 test renderer)', () => {
         { type: 'task_start', play: 'p', task, module: 'command', hosts: ['h1', 'h2'], loc: 'x.yml:1:1' },
         { type: 'host_result', task, module: 'command', host: 'h1', status: 'ok', changes: [], durationMs: 1 },
         { type: 'host_result', task, module: 'command', host: 'h2', status: 'changed', changes: [{ summary: 'ran' }], durationMs: 1 },
-        { type: 'task_end', task },
+        { type: 'task_end', task, durationMs: 0 },
       );
     }
     const { out, reporter } = await runTestRenderer(burst);

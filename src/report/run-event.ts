@@ -76,6 +76,8 @@ export interface HostResultEvent {
 export interface TaskEndEvent {
   readonly type: 'task_end';
   readonly task: string;
+  /** From task_start to the last host's result (the task's wall time over all its hosts). */
+  readonly durationMs: number;
 }
 
 export interface PlayEndEvent {

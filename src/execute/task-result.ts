@@ -29,6 +29,8 @@ export interface TaskResult {
   check?: boolean;
   /** Module applied its changes but planned more afterwards. */
   not_converged?: boolean;
+  /** Internal: the delegate_to host (rendered) the task ran on; not part of the registered value. */
+  delegatedTo?: string;
   [k: string]: unknown;
 }
 
@@ -46,7 +48,7 @@ export function okResult(extra: Partial<TaskResult> = {}): TaskResult {
 
 /** What `register:` stores: the result without engine-internal fields. */
 export function registeredValue(r: TaskResult): Record<string, unknown> {
-  const { changeDetails: _d, hint: _h, ...rest } = r;
+  const { changeDetails: _d, hint: _h, delegatedTo: _t, ...rest } = r;
   if (rest.results) rest.results = rest.results.map((x) => registeredValue(x) as TaskResult);
   return rest;
 }

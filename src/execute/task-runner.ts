@@ -261,6 +261,8 @@ async function executeOnce(task: Task, h: HostRun, scope: Scope, pc: PlayContext
   const prepared = mod.prepare ? await mod.prepare(args, controllerContext(h, pc, vars)) : args;
   const targetName = task.delegateTo ?? scope.delegateTo;
   const target = targetName ? resolveDelegate(String(renderDeep(targetName, vars, task.loc)), pc, h) : h;
+  // The rendered delegate's name goes with the result, for the reporters' "[host -> delegate]".
+  const delegated = (r: TaskResult): TaskResult => (target === h ? r : { ...r, delegatedTo: target.name });
   const conn = await run.connect(target);
   const become = task.become ?? scope.become ?? truthy(vars['ansible_become'] ?? vars['k3play_become']);
   const becomeUser = task.becomeUser ?? scope.becomeUser;
@@ -283,10 +285,10 @@ async function executeOnce(task: Task, h: HostRun, scope: Scope, pc: PlayContext
       r.msg = `not converged: after applying, module ${mod.name} still plans: ${outcome.notConverged.map((c) => c.summary).join('; ')}`;
       r.hint = 'this is a bug in the module (its read or plan does not match what its steps do); please report it';
     }
-    return r;
+    return delegated(r);
   } catch (e) {
-    if (e instanceof TaskFailure) return failedResult(e.message, e.hint);
-    if (e instanceof StepFailed) return { ...failedResult(e.message), ...execFields(e.result) };
+    if (e instanceof TaskFailure) return delegated(failedResult(e.message, e.hint));
+    if (e instanceof StepFailed) return delegated({ ...failedResult(e.message), ...execFields(e.result) });
     throw e;
   }
 }
@@ -384,7 +386,6 @@ function emitResult(
   item?: string,
 ): void {
   const ignored = r.failed && (task.ignoreErrors ?? scope.ignoreErrors ?? false);
-  const delegated = task.delegateTo;
   const ev: HostResultEvent = {
     type: 'host_result',
     task: taskDisplayName(task),
@@ -401,7 +402,7 @@ function emitResult(
     ...(!noLog && r.stderr !== undefined ? { stderr: r.stderr } : {}),
     ...(ignored ? { ignored: true } : {}),
     ...(pendingBefore && pc.run.opts.check ? { afterPendingChange: true } : {}),
-    ...(delegated ? { delegatedTo: delegated } : {}),
+    ...(typeof r.delegatedTo === 'string' ? { delegatedTo: r.delegatedTo } : {}),
     durationMs,
   };
   if (noLog) {

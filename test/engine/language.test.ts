@@ -189,6 +189,27 @@ describe('playbook language', () => {
     expect(r.results.filter((x) => x.module === 'debug').map((x) => x.msg)).toEqual(['h1', 'h1', 'h1']);
   });
 
+  it('delegate_to from a template: the result names the rendered host, and register holds no delegatedTo', async () => {
+    const r = await runCase({
+      playbook: `
+- hosts: h1
+  gather_facts: false
+  vars:
+    seed: h5
+  tasks:
+    - name: on the seed
+      command: "echo {{ inventory_hostname }}"
+      delegate_to: "{{ seed }}"
+      register: out
+    - debug: { msg: "{{#each out}}{{@key}} {{/each}}" }
+`,
+    });
+    expect(r.results.find((x) => x.task === 'on the seed')!.delegatedTo).toBe('h5');
+    const keys = r.results.find((x) => x.module === 'debug')!.msg!.split(' ');
+    expect(keys).toContain('stdout');
+    expect(keys).not.toContain('delegatedTo');
+  });
+
   it('tags: always runs under --tags, never runs only when asked', async () => {
     const playbook = `
 - hosts: h1

@@ -14,7 +14,8 @@ export function sshdParams(sshd: PrivateSshd, over: Partial<SshParams> = {}): Ss
     privateKeyFile: sshd.clientKeyPath,
     agentSocket: false,
     knownHostsFiles: [sshd.knownHostsPath],
-    connectTimeoutMs: 5000,
+    // Also the remote shell's start timeout: 5 s was seen to expire on a 2-core machine under a full lab.
+    connectTimeoutMs: 15_000,
     ...over,
   };
 }

@@ -9,7 +9,8 @@ import { defineModule, sh, TaskFailure, type Change } from '../../src/module-api
 import { parseKubectlDiff, type ObjectDiff } from './kubectl-diff.js';
 
 export interface KubectlApplyArgs {
-  definition: string;
+  definition?: string;
+  src?: string;
   kubeconfig?: string;
   field_manager?: string;
   force_conflicts?: boolean;
@@ -22,9 +23,10 @@ export interface KubectlApplyCurrent {
 export const kubectlApplyArgsSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['definition'],
+  oneOf: [{ required: ['definition'] }, { required: ['src'] }],
   properties: {
-    definition: { type: 'string', minLength: 1, description: 'The manifest: one or more YAML documents (e.g. `{{ lookup_file ... }}` or a template rendered into a var).' },
+    definition: { type: 'string', minLength: 1, description: 'The manifest: one or more YAML documents.' },
+    src: { type: 'string', minLength: 1, description: "A manifest template on the controller (relative: the playbook's templates/ directory), rendered with the task's variables; instead of definition." },
     kubeconfig: { type: 'string', default: '/etc/kubernetes/admin.conf', description: 'kubeconfig of the cluster (on the host the task runs on: a control plane).' },
     field_manager: { type: 'string', default: 'k3play', description: 'Server-side apply field manager.' },
     force_conflicts: { type: 'boolean', default: false, description: 'kubectl apply --force-conflicts: take over fields another manager owns.' },
@@ -37,7 +39,7 @@ function kubectlArgs(a: KubectlApplyArgs): string[] {
 
 export function planApply(a: KubectlApplyArgs, cur: KubectlApplyCurrent): Change[] {
   if (cur.diffs.length === 0) return [];
-  const apply = { kind: 'exec' as const, cmd: sh`kubectl apply ${kubectlArgs(a)} -f -`, stdin: a.definition, timeoutMs: 120_000 };
+  const apply = { kind: 'exec' as const, cmd: sh`kubectl apply ${kubectlArgs(a)} -f -`, stdin: a.definition ?? '', timeoutMs: 120_000 };
   // One change per object (each with its diff); the one apply step runs with the last.
   return cur.diffs.map((d, i) => ({
     summary: `${d.before === null ? 'create' : 'update'} ${d.object} (server-side apply)`,
@@ -55,8 +57,15 @@ export default defineModule<KubectlApplyArgs, KubectlApplyCurrent>({
   kubectl_apply:
     definition: "{{ _flannel_manifest }}"`,
   ],
+  async prepare(a, ctx) {
+    if (a.src === undefined) return a;
+    const file = ctx.resolvePath(a.src, 'templates');
+    const definition = ctx.renderTemplate((await ctx.readFile(file)).toString('utf8'), file);
+    const { src: _src, ...rest } = a;
+    return { ...rest, definition };
+  },
   async read(probe, a) {
-    const r = await probe.exec(sh`kubectl diff ${kubectlArgs(a)} -f -`, { stdin: a.definition, timeoutMs: 120_000 });
+    const r = await probe.exec(sh`kubectl diff ${kubectlArgs(a)} -f -`, { stdin: a.definition ?? '', timeoutMs: 120_000 });
     if (r.exitCode > 1) throw new TaskFailure(`kubectl diff failed (exit ${r.exitCode}): ${r.stderr.trim().slice(0, 2000)}`, 'check the manifest and that the API answers (kubectl --kubeconfig KUBECONFIG get nodes)');
     return { diffs: r.exitCode === 1 ? parseKubectlDiff(r.stdout) : [] };
   },

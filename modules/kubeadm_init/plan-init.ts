@@ -32,6 +32,8 @@ kubeadm certs certificate-key > "$d/certificate-key.new"
   printf 'certificateKey: "%s"\\n' "$(cat "$d/certificate-key.new")"; } > "$d/init.yaml"
 if kubeadm init --config "$d/init.yaml" ${upload ? '--upload-certs' : '--skip-phases=upload-certs'} > "$d/init.log" 2>&1; then
   rm -f "$d/init.yaml"; mv "$d/token.new" "$d/token"; mv "$d/certificate-key.new" "$d/certificate-key"
+  # the API through controlPlaneEndpoint (the load balancer marks the new backend up after its checks)
+  i=0; until kubectl --kubeconfig ${ADMIN_CONF} get --raw /healthz >/dev/null 2>&1; do i=$((i+1)); [ $i -lt 120 ] || { echo "the API does not answer through ${a.control_plane_endpoint} 60 s after kubeadm init" >&2; exit 1; }; sleep 0.5; done
 else
   rc=$?; rm -f "$d/init.yaml" "$d/token.new" "$d/certificate-key.new"
   echo "kubeadm init failed (exit $rc); the end of $d/init.log, tokens and keys masked:" >&2

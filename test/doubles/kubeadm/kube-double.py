@@ -107,6 +107,8 @@ def read(path, default=None):
 
 
 def record_argv(tool, argv):
+    if os.environ.get("K3PLAY_DOUBLE_NO_RECORD"):  # the double's own CLI tests, on the controller
+        return
     try:
         os.makedirs(STATE_DIR, exist_ok=True)
         with open(STATE_DIR + "/argv.jsonl", "a") as f:
@@ -295,7 +297,19 @@ def event(st, name, **kw):
     st["events"][eid] = {"id": eid, "ts": time.time(), "clock": now(), "event": name, "by": HOST, **kw}
 
 
-def http_json(url, body=None, token=None, timeout=5.0):
+def http_json(url, body=None, token=None, timeout=5.0, attempts=1):
+    """One JSON request; `attempts` > 1 retries refused/reset connections (a load balancer
+    still sending to a control plane that just went down), as kubeadm's clients retry."""
+    for i in range(attempts):
+        try:
+            return http_json_once(url, body, token, timeout)
+        except OSError:
+            if i == attempts - 1:
+                raise
+            time.sleep(0.5)
+
+
+def http_json_once(url, body, token, timeout):
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(url, data=data, method="POST" if body is not None else "GET")
     req.add_header("Content-Type", "application/json")
@@ -572,7 +586,7 @@ def admin_client(conf=ADMIN_CONF):
 def call_admin(body, conf=ADMIN_CONF, server=None):
     srv, tok = admin_client(conf)
     try:
-        code, out = http_json(f"http://{server or srv}/admin", body, token=tok)
+        code, out = http_json(f"http://{server or srv}/admin", body, token=tok, attempts=10)
     except OSError as e:
         raise Fail(f"The connection to the server {server or srv} was refused - did you specify the right host or port? ({e})")
     if code >= 300:
@@ -731,7 +745,7 @@ def kubeadm_join(argv):
     preflight([KUBELET_CONF, PKI + "/ca.crt"] + ([MANIFEST] if is_cp else []))
     addr = addr or socket.gethostbyname(HOST)
     try:
-        code, info = http_json(f"http://{endpoint}/cluster-info", timeout=5)
+        code, info = http_json(f"http://{endpoint}/cluster-info", timeout=5, attempts=10)
     except OSError as e:
         raise Fail(f"error execution phase preflight: couldn't validate the identity of the API Server: Get \"https://{endpoint}/api/v1/namespaces/kube-public/configmaps/cluster-info?timeout=10s\": {e}")
     if code != 200:
@@ -743,7 +757,7 @@ def kubeadm_join(argv):
     admin_token = secrets.token_hex(24)
     code, out = http_json(f"http://{endpoint}/bootstrap", {"node": name, "role": role, "token": token, "certificate_key": key if is_cp else None,
                                                             "admin_token_sha": sha(admin_token) if is_cp else None,
-                                                            "address": addr, "via": endpoint, "ca_hash": hashes[0] if hashes else None, "version": VERSION}, timeout=10)
+                                                            "address": addr, "via": endpoint, "ca_hash": hashes[0] if hashes else None, "version": VERSION}, timeout=10, attempts=5)
     if code != 200:
         raise Fail((out or {}).get("message", f"HTTP {code}"))
     write(PKI + "/ca.crt", info["ca_crt"], 0o644)
@@ -873,8 +887,10 @@ def read_manifest(f):
 def kubectl(argv):
     if not argv:
         raise Fail("kubectl controls the Kubernetes cluster manager (double)")
-    verb, rest = argv[0], argv[1:]
-    f, pos = parse_flags(rest, KUBECTL_FLAGS, 3)
+    f, pos = parse_flags(argv, KUBECTL_FLAGS, 4)  # global flags may come before the verb
+    if not pos:
+        raise Fail("kubectl controls the Kubernetes cluster manager (double): no command given")
+    verb, pos = pos[0], pos[1:]
     conf = f.get("kubeconfig") or os.environ.get("KUBECONFIG") or ADMIN_CONF
     server = (f.get("server") or "").split("://", 1)[-1] or None
     if verb == "version":

@@ -25,6 +25,7 @@ function initChange(a: KubeadmInitArgs, config: string): Change {
   const upload = a.upload_certs ?? true;
   const ttl = a.token_ttl ?? '24h0m0s';
   const script = sh`set -e; umask 077; d=${d}
+systemctl enable kubelet.service 2>/dev/null  # the guide's "systemctl enable kubelet": started again at boot
 kubeadm token generate > "$d/token.new"
 kubeadm certs certificate-key > "$d/certificate-key.new"
 { cat "$d/kubeadm-config.yaml"

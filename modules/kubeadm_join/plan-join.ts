@@ -58,6 +58,7 @@ export function planJoin(a: KubeadmJoinArgs, cur: KubeadmJoinCurrent): Change[] 
   }
   const d = a.material_dir ?? '/etc/kubernetes/k3play';
   const script = sh`set -e; umask 077; d=${d}; mkdir -p "$d"; cat > "$d/join.yaml"
+systemctl enable kubelet.service 2>/dev/null  # started again at boot (kubeadm join only starts it)
 if kubeadm join --config "$d/join.yaml" > "$d/join.log" 2>&1; then rm -f "$d/join.yaml"
 else rc=$?; rm -f "$d/join.yaml"; echo "kubeadm join failed (exit $rc); the end of $d/join.log, tokens and keys masked:" >&2
   tail -n 25 "$d/join.log" | sed -E ${MASK_SED} >&2; exit $rc

@@ -9,9 +9,9 @@ import { stringify } from 'yaml';
 import { isSecret, Secret, sh, TaskFailure, type Change } from '../../src/module-api/index.js';
 import type { KubeadmJoinArgs } from './args.js';
 import { caCertHash } from './ca-cert-hash.js';
+import { MASK_SED } from '../kubeadm_init/plan-init.js';
 import type { KubeadmJoinCurrent } from './read-join.js';
 
-const MASK_SED = 's/[a-z0-9]{6}\\.[a-z0-9]{16}/<token>/g; s/[0-9a-f]{64}/<key>/g';
 const TOKEN = /^[a-z0-9]{6}\.[a-z0-9]{16}$/;
 
 const reveal = (v: string | Secret | undefined): string => (v === undefined ? '' : isSecret(v) ? v.reveal() : v);

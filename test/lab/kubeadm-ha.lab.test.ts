@@ -173,6 +173,19 @@ describe.skipIf(labSkipReason() !== null)('kubeadm HA: playbooks/kubeadm-ha.yml 
     ok(again);
     expect(again.changed, JSON.stringify(changedTasks(again))).toBe(0);
     console.log(`kubeadm-ha.yml converged run: ${again.wallMs} ms`);
+
+    // kubectl_apply under --check --diff: the object diff kubectl diff reports, nothing applied.
+    // (the doubles' own argv record under /var/lib/k3play-kube-double grows with every call: not hashed)
+    const hashed = ['/etc', '/usr/local', '/var/lib/kubelet', '/var/lib/dpkg'];
+    const before = await hashHostFiles(state, 'h1', hashed);
+    const check = await run(SITE, ['--check', '--diff', '-e', 'flannel_backend=host-gw']);
+    ok(check);
+    const cni = check.results.find((x) => x.task === 'flannel' && x.host === 'h1')!;
+    expect(cni.changes.map((c) => c.summary)).toEqual(['update v1.ConfigMap.kube-flannel.kube-flannel-cfg (server-side apply)']);
+    expect(cni.changes[0]!.diff?.before).toContain('"Type": "vxlan"');
+    expect(cni.changes[0]!.diff?.after).toContain('"Type": "host-gw"');
+    expect(await hashHostFiles(state, 'h1', hashed)).toBe(before);
+    expect((await eventsSince(t0)).filter((e) => e.event === 'apply').length).toBe(1);
   }, 300_000);
 
   it('the VIP answers on 16443 through haproxy; stopping haproxy on the MASTER moves the VIP within 5 s', async () => {

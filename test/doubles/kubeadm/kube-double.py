@@ -54,6 +54,13 @@ import urllib.request
 
 import yaml
 
+def _block_strings(dumper, data):
+    """Multi-line strings as YAML block scalars, as kubectl prints objects (readable diffs)."""
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|" if "\n" in data else None)
+
+
+yaml.SafeDumper.add_representer(str, _block_strings)
+
 VERSION = "@@VERSION@@"  # e.g. 1.28.4 (the package version without the Debian revision)
 K8S = "/etc/kubernetes"
 PKI = K8S + "/pki"
@@ -382,7 +389,8 @@ class Api(http.server.BaseHTTPRequestHandler):
                 code, out = admin(st, b)
             else:
                 return self.reply(404, {"message": "not found"})
-            if code < 300 or out.get("save"):
+            mutating = self.path == "/bootstrap" or b.get("op") in ("token_create", "upload_certs", "delete_node", "apply")
+            if mutating and (code < 300 or out.get("save")):  # reads change nothing on disk
                 save_state(st)
                 replicate(st)
         out.pop("save", None)

@@ -52,8 +52,8 @@ describe('kubeadm_init config', () => {
 });
 
 describe('kubeadm_init read parsing', () => {
-  it('parses the read script output (tokens with their secret half cut on the host)', () => {
-    const out = [`admin=yes`, `config=${Buffer.from(CONFIG).toString('base64')}`, 'token_id=abcdef', 'cert_key=yes', 'api=ok', testdata('token-list-real.txt')].join('\n');
+  it('parses the read script output: kubeadm token list (TTL as duration.ShortHumanDuration) with each token cut to its id by the sed of the script', () => {
+    const out = [`admin=yes`, `config=${Buffer.from(CONFIG).toString('base64')}`, 'token_id=abcdef', 'cert_key=yes', 'api=ok', testdata('token-list-after-sed.txt')].join('\n');
     expect(parseReadOutput(out)).toEqual(converged());
   });
   it('a host without kubeadm', () => expect(parseReadOutput('admin=no\n')).toEqual(fresh));

@@ -36,10 +36,14 @@ import etcd_member from './etcd_member/index.js';
 import etcd_member_update from './etcd_member_update/index.js';
 import etcd_check from './etcd_check/index.js';
 import k3s_datastore from './k3s_datastore/index.js';
+import kubeadm_init from './kubeadm_init/index.js';
+import kubeadm_join from './kubeadm_join/index.js';
+import kubeadm_reset from './kubeadm_reset/index.js';
+import kubectl_apply from './kubectl_apply/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModule = ModuleDef<any, any>;
 
-const modules: readonly AnyModule[] = [copy, template, lineinfile, blockinfile, replace, hosts_entries, command, file, sysctl, swapoff, systemd_unit, wait_for, get_url, user, group, shell, firewalld, selinux, pkg, apt_repository, yum_repository, modprobe, hostname, keepalived, haproxy, etcd_pki, etcd_cluster, etcd_member, etcd_member_update, etcd_check, k3s_datastore, k3s_install, k3s_etcd_member];
+const modules: readonly AnyModule[] = [copy, template, lineinfile, blockinfile, replace, hosts_entries, command, file, sysctl, swapoff, systemd_unit, wait_for, get_url, user, group, shell, firewalld, selinux, pkg, apt_repository, yum_repository, modprobe, hostname, keepalived, haproxy, etcd_pki, etcd_cluster, etcd_member, etcd_member_update, etcd_check, k3s_datastore, k3s_install, k3s_etcd_member, kubeadm_init, kubeadm_join, kubeadm_reset, kubectl_apply];
 
 export const moduleRegistry: ReadonlyMap<string, AnyModule> = new Map(modules.map((m) => [m.name, m]));

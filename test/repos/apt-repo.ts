@@ -21,6 +21,10 @@ export interface DebPackage {
   readonly name: string;
   readonly version: string;
   readonly depends?: string;
+  /** Files the package installs (absolute paths on the host), e.g. a test double's executables. */
+  readonly files?: readonly { readonly path: string; readonly content: string; readonly mode?: number }[];
+  /** Architecture (default all). */
+  readonly arch?: string;
 }
 
 export interface AptTestRepo {
@@ -49,7 +53,7 @@ async function buildDeb(work: string, out: string, p: DebPackage): Promise<void>
   const control = [
     `Package: ${p.name}`,
     `Version: ${p.version}`,
-    'Architecture: all',
+    `Architecture: ${p.arch ?? 'all'}`,
     'Maintainer: k3play tests <tests@k3play.invalid>',
     ...(p.depends ? [`Depends: ${p.depends}`] : []),
     `Description: k3play test package ${p.name} ${p.version}`,
@@ -57,7 +61,12 @@ async function buildDeb(work: string, out: string, p: DebPackage): Promise<void>
   ].join('\n');
   await writeFile(path.join(root, 'DEBIAN/control'), control);
   await writeFile(path.join(root, 'usr/share', p.name, 'version'), `${p.version}\n`);
-  await run('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', root, path.join(out, `${p.name}_${p.version}_all.deb`)]);
+  for (const f of p.files ?? []) {
+    const dest = path.join(root, f.path);
+    await mkdir(path.dirname(dest), { recursive: true });
+    await writeFile(dest, f.content, { mode: f.mode ?? 0o644 });
+  }
+  await run('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', root, path.join(out, `${p.name}_${p.version}_${p.arch ?? 'all'}.deb`)]);
 }
 
 /** `prebuilt`: .deb files (e.g. Debian's own, from debian-debs.ts) copied into the repository as they are. */

@@ -1,3 +1,6 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { K3playError, type Problem } from '../errors/k3play-error.js';
@@ -41,9 +44,17 @@ describe('loadInventory: the example site', () => {
   });
 
   test('reading the directory merges both files and skips README.md and the vars dirs', async () => {
-    const dir = await load('inventories/examples');
-    const ini = await load('inventories/examples/edge-site.ini');
-    expect(normalise(dir)).toEqual(normalise(ini));
+    // A copy of the edge site alone: inventories/examples also holds other sites (kubeadm-site.ini).
+    const dirPath = await mkdtemp(path.join(tmpdir(), 'k3play-inv-dir-'));
+    try {
+      const examples = path.join(ROOT, 'inventories', 'examples');
+      for (const f of ['edge-site.ini', 'edge-site.yml', 'README.md', 'group_vars', 'host_vars']) await cp(path.join(examples, f), path.join(dirPath, f), { recursive: true });
+      const dir = await load(dirPath);
+      const ini = await load('inventories/examples/edge-site.ini');
+      expect(normalise(dir)).toEqual(normalise(ini));
+    } finally {
+      await rm(dirPath, { recursive: true, force: true });
+    }
   });
 
   test('group_vars files, extension-less files and directories of files', async () => {

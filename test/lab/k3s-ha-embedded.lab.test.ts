@@ -12,7 +12,7 @@
  * down, also on failure.
  */
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
@@ -21,8 +21,9 @@ import { labDown, labIp, labUp, type LabState } from '../../src/lab/lab.js';
 import { doubleEvents, labConnectionInventory, minServersUp, removeK3s, startK3sMirror, type DoubleEvent, type K3sMirror } from '../doubles/k3s/k3s-lab.js';
 import { repoRoot } from '../e2e/cli.js';
 import { changedTasks, hashHostFiles } from './converge.js';
+import { exampleSiteFor, examplesCopy } from './example-inventory.js';
 import { labSkipReason } from './lab-guard.js';
-import { inHostNetns, recapSummary, runRepoPlaybook, runWithInventory, type CliRun } from './lab-run.js';
+import { recapSummary, runRepoPlaybook, runWithInventory, type CliRun } from './lab-run.js';
 import { testLabName } from './shared-lab-config.js';
 import { labSsh } from './shared-lab.js';
 
@@ -55,14 +56,7 @@ function tlsSans(ip: string, port: number, timeoutMs = 400): Promise<string | nu
  * its groups: for the runbooks that change the inventory (replace a server, change an IP).
  */
 async function siteCopy(state: LabState, dir: string, servers: readonly string[], agents: readonly string[]): Promise<string[]> {
-  const example = path.join(repoRoot, 'inventories', 'examples');
-  await rm(dir, { recursive: true, force: true });
-  await cp(example, dir, { recursive: true });
-  for (const f of (await readdir(dir, { recursive: true })).map(String)) {
-    if (!/\.(ini|yml)$|host_vars\/h2$/.test(f)) continue;
-    const p = path.join(dir, f);
-    await writeFile(p, (await readFile(p, 'utf8')).replaceAll('10.231.', `${state.net}.`));
-  }
+  await examplesCopy(state, dir);
   const ip = (h: string) => state.hosts.find((x) => x.name === h)!.ip;
   const site = ['[k3s_cluster:children]', 'servers', 'agents', '', '[servers]', ...servers.map((h) => `${h} ansible_host=${ip(h)}`), '', '[agents]',
     ...agents.map((h) => `${h} ansible_host=${ip(h)} node_labels="site=lab-a role=edge"`), '', '[lb]', 'h1 keepalived_state=MASTER', 'h2 keepalived_state=BACKUP', '', '[etcd]', ...servers, '',
@@ -97,20 +91,7 @@ describe.skipIf(labSkipReason() !== null)('k3s HA with embedded etcd: playbooks/
     state = await labUp({ name: NAME, full: 5, light: 0, topology: 'ha-embedded', stateDir, log: () => undefined });
     mirror = await startK3sMirror(state.bridgeIp);
     work = await mkdtemp(path.join(tmpdir(), 'k3p-k3sha-'));
-    const example = path.join(repoRoot, 'inventories', 'examples');
-    if (state.net === '10.231') {
-      inventories = [path.join(example, 'edge-site.ini'), state.inventoryFile];
-    } else {
-      // Another lab holds 10.231: a copy of the example with this lab's addresses (nothing else changed).
-      console.log(`k3sha lab is on ${state.net}.0.0/16, not 10.231: using a copy of inventories/examples with the addresses rewritten`);
-      await cp(example, path.join(work, 'examples'), { recursive: true });
-      for (const f of ['edge-site.ini', ...(await readdir(path.join(work, 'examples', 'group_vars'), { recursive: true })).map((x) => `group_vars/${x}`), 'host_vars/h1.yml', 'host_vars/h2']) {
-        const p = path.join(work, 'examples', f);
-        const text = await readFile(p, 'utf8').catch(() => null);
-        if (text !== null) await writeFile(p, text.replaceAll('10.231.', `${state.net}.`));
-      }
-      inventories = [path.join(work, 'examples', 'edge-site.ini'), state.inventoryFile];
-    }
+    inventories = [await exampleSiteFor(state, work, 'edge-site.ini'), state.inventoryFile];
     vip = state.apiVip;
     regPort = 16443; // haproxy_frontend_port of the example's group_vars/lb.yml
   }, 300_000);

@@ -13,7 +13,7 @@
  * no secret in any output, journal or process argument. afterAll tears the lab down.
  */
 import { X509Certificate, createHash } from 'node:crypto';
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ import { repoRoot } from '../e2e/cli.js';
 import { buildAptRepo, type AptTestRepo } from '../repos/apt-repo.js';
 import { downloadDebsFor } from '../repos/debian-debs.js';
 import { changedTasks, hashHostFiles } from './converge.js';
+import { exampleSiteFor } from './example-inventory.js';
 import { vipHolders } from './lb-pair.js';
 import { labSkipReason } from './lab-guard.js';
 import { recapSummary, runRepoPlaybook, type CliRun } from './lab-run.js';
@@ -104,19 +105,7 @@ describe.skipIf(labSkipReason() !== null)('kubeadm HA: playbooks/kubeadm-ha.yml 
     const debs = await downloadDebsFor(state.baseDir, [...KUBE_DOUBLE_DEPENDS], path.join(labCacheRoot(), 'debs', 'kube-double-deps'));
     repo = await buildAptRepo(state.bridgeIp, kubeDoubleDebs(), debs);
     await writeFile(path.join(work, 'repo.yml'), `kube_apt_repo: "${repo.debLine}"\nkube_apt_key: |\n${repo.keyArmored.replace(/^/gm, '  ')}\n`);
-    const example = path.join(repoRoot, 'inventories', 'examples');
-    if (state.net === '10.231') {
-      inventories = [path.join(example, 'kubeadm-site.ini'), state.inventoryFile];
-    } else {
-      console.log(`kubeadm lab is on ${state.net}.0.0/16, not 10.231: using a copy of inventories/examples with the addresses rewritten`);
-      await cp(example, path.join(work, 'examples'), { recursive: true });
-      for (const f of (await readdir(path.join(work, 'examples'), { recursive: true })).map(String)) {
-        const p = path.join(work, 'examples', f);
-        const text = await readFile(p, 'utf8').catch(() => null);
-        if (text !== null) await writeFile(p, text.replaceAll('10.231.', `${state.net}.`));
-      }
-      inventories = [path.join(work, 'examples', 'kubeadm-site.ini'), state.inventoryFile];
-    }
+    inventories = [await exampleSiteFor(state, work, 'kubeadm-site.ini'), state.inventoryFile];
     vip = state.apiVip;
     common = ['-e', `@${path.join(work, 'repo.yml')}`];
   }, 300_000);

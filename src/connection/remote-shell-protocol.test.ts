@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sh } from '../module-api/shell-quote.js';
-import { frameCommand, MarkerScanner, parseExitTail, STDERR_TAIL_LEN, STDOUT_TAIL_LEN } from './remote-shell-protocol.js';
+import { frameCommand, MarkerScanner, newMarker, parseExitTail, plainCommand, STDERR_TAIL_LEN, STDOUT_TAIL_LEN } from './remote-shell-protocol.js';
 
 /** Runs frames through a local /bin/sh -s and cuts stdout results out, like RemoteShell does. */
 function runLocally(frames: ReturnType<typeof frameCommand>[]): { code: number; out: string }[] {
@@ -32,6 +32,36 @@ describe('remote shell framing', () => {
   ])('$name', ({ cmd, opts, out, code }) => {
     const [r] = runLocally([frameCommand(cmd, opts), frameCommand(['true'])]);
     expect(r).toMatchObject({ out, code });
+  });
+
+  it.each([
+    { name: 'a reserved word (syntax error, contained)', cmd: { kind: 'sh' as const, script: 'if' }, code: 2 },
+    { name: 'an unclosed quote', cmd: { kind: 'sh' as const, script: "echo 'x" }, code: 2 },
+    { name: 'exit in a plain command', cmd: sh`exit 7`, code: 7 },
+    { name: 'cd in a plain command', cmd: ['cd', '/tmp'], code: 0 },
+  ])('the shell survives $name and runs the next command in its own state', ({ cmd, code }) => {
+    const [r, next] = runLocally([frameCommand(cmd), frameCommand(sh`pwd`), frameCommand(['true'])]);
+    expect(r!.code).toBe(code);
+    expect(next).toMatchObject({ code: 0, out: `${process.cwd()}\n` });
+  });
+
+  it('a plain command runs without eval (one fork on the host); anything else through eval', () => {
+    expect(frameCommand(sh`/bin/true`).text).toMatch(/^\( \/bin\/true \) <\/dev\/null\n/);
+    expect(frameCommand(['systemctl', 'is-active', 'k3s.service']).text).toMatch(/^\( systemctl is-active k3s\.service \)/);
+    expect(frameCommand(sh`echo $HOME`).text).toContain("eval 'echo $HOME'");
+    const cases: [string, boolean][] = [
+      ['/bin/true', true], ["echo 'a' b=c", true], ['exit 3', true], ['A=b env', true],
+      ['if true', false], ['while', false], ['echo $X', false], ['a|b', false], ['x > y', false], ['a; b', false],
+      ['a\nb', false], ['echo  two-spaces', false], ['', false], ["echo 'it'\\''s'", false], ['echo *', false], ['cmd &', false],
+    ];
+    for (const [text, plain] of cases) expect([text, plainCommand(text)]).toEqual([text, plain]);
+  });
+
+  it('markers are unique and carry 128 random bits', () => {
+    const a = newMarker();
+    const b = newMarker();
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^k3m[0-9a-f]{32}[0-9a-z]+$/);
   });
 
   it('secrets in env/stdin are not in argv of the frame (only inside the script text)', () => {

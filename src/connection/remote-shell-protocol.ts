@@ -10,10 +10,16 @@
  *     [K3IN_M]
  *     printf '\n%s %03d\n' M "$?"; printf '\n%s\n' M >&2
  *
- * with M a fresh random 128-bit marker. Why each part:
+ * with M a marker no command can guess (a random 128-bit prefix per process + a counter). A
+ * *plain* command (plainCommand: one simple command of literal words, so it cannot be a syntax
+ * error) is written without `eval`: `( /bin/true )` lets sh exec it in the subshell's own
+ * process, one fork on the remote host, where `( eval '/bin/true' )` costs two (eval keeps sh
+ * from exec'ing the last command in place).
+ * Why each part:
  * - the subshell `( )`: `exit`, `cd`, `exec`, `set -e` in a command cannot touch the shell;
- * - `eval` of the quoted script: a syntax error fails that command (exit 2) instead of
- *   desynchronising or killing the persistent shell; `eval` is a builtin, so nothing is in argv;
+ * - `eval` of the quoted script (any command that is not plain): a syntax error fails that
+ *   command (exit 2) instead of desynchronising or killing the persistent shell; `eval` is a
+ *   builtin, so nothing is in argv;
  * - stdin from a base64 here-doc piped in: binary-safe, any length, never in argv (a secret on
  *   stdin stays out of ps); without stdin, `</dev/null` so a command can never read the
  *   shell's own script stream;
@@ -37,8 +43,13 @@ export interface FramedCommand {
   readonly text: string;
 }
 
+// The random part is drawn once: a marker is never shown to the command (printf is a builtin,
+// the script arrives on the shell's stdin), so a counter keeps it unique and as unguessable.
+const MARKER_PREFIX = `k3m${randomBytes(16).toString('hex')}`;
+let markerCount = 0;
+
 export function newMarker(): string {
-  return `k3m${randomBytes(16).toString('hex')}`;
+  return `${MARKER_PREFIX}${(++markerCount).toString(36)}`;
 }
 
 /** The command as shell text: argv joined with quoting, a ShellScript as is. */
@@ -50,7 +61,7 @@ export function commandText(cmd: Command): string {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** The body run inside the subshell (cd, exports, eval). Throws on an invalid env name. */
+/** The body run inside the subshell (cd, exports, the command). Throws on an invalid env name. */
 export function commandBody(cmd: Command, input: Omit<FrameInput, 'stdin'> = {}): string {
   const lines: string[] = [];
   if (input.cwd !== undefined) lines.push(`cd -- ${shellQuote(input.cwd)} || exit 1`);
@@ -58,10 +69,27 @@ export function commandBody(cmd: Command, input: Omit<FrameInput, 'stdin'> = {})
     if (!ENV_NAME.test(k)) throw new Error(`exec: invalid environment variable name "${k}"`);
     lines.push(`export ${k}=${shellQuote(v)}`);
   }
-  lines.push(`eval ${shellQuote(commandText(cmd))}`);
+  const text = commandText(cmd);
+  lines.push(plainCommand(text) ? text : `eval ${shellQuote(text)}`);
   // One line: a here-doc's body starts after the next newline token, so the subshell must not
   // contain one outside quotes (the quoted script may contain newlines freely).
   return lines.join('; ');
+}
+
+/** A word sh takes literally: unquoted safe characters, or one single-quoted string. */
+const LITERAL_WORD = /^(?:[A-Za-z0-9_@%+=:,./-]+|'[^'\n]*')$/;
+
+/** sh's reserved words (dash's and bash's): unquoted at the start of a command, grammar. */
+const RESERVED = new Set(['case', 'coproc', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'for', 'function', 'if', 'in', 'select', 'then', 'time', 'until', 'while']);
+
+/**
+ * True when `text` is one simple command of literal words (no expansion, redirection, operator
+ * or newline) that does not start with a reserved word: it cannot be a syntax error, so it
+ * runs in the subshell without `eval`.
+ */
+export function plainCommand(text: string): boolean {
+  const words = text.split(' ');
+  return words.every((w) => LITERAL_WORD.test(w)) && !RESERVED.has(words[0]!);
 }
 
 export function frameCommand(cmd: Command, input: FrameInput = {}, marker: string = newMarker()): FramedCommand {

@@ -4,7 +4,7 @@
  * the whole file are collected (the yaml package reports several per file) and returned as
  * Problems rather than thrown one by one.
  */
-import { LineCounter, parseAllDocuments, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
 import type { Problem } from './k3play-error.js';
 import type { SourceLocation } from './source-location.js';
 import { decryptVaultFile, resolveVaultNodes, vaultTag } from '../vault/vault-yaml.js';
@@ -35,21 +35,20 @@ export function parseYamlSource(fileText: string, file: string): YamlSource {
   for (const err of doc.errors) {
     const pos = err.pos?.[0] ?? 0;
     const lp = lineCounter.linePos(pos);
+    // A second document in one file is almost always a mistake (a stray `---`). parseDocument
+    // stops there with MULTIPLE_DOCS at the second document's start: the file is parsed once.
+    if (err.code === 'MULTIPLE_DOCS') {
+      problems.push({
+        loc: { file, line: lp.line, col: lp.col },
+        message: 'more than one YAML document in this file',
+        hint: 'remove the extra `---` separator; k3play reads one document per file',
+      });
+      continue;
+    }
     problems.push({
       loc: { file, line: lp.line, col: lp.col },
       message: `YAML syntax error: ${firstLine(err.message)}`,
       hint: yamlHint(err.code),
-    });
-  }
-  // A second document in one file is almost always a mistake (a stray `---`).
-  const all = parseAllDocuments(text);
-  if (Array.isArray(all) && all.length > 1) {
-    const second = all[1]!;
-    const lp = lineCounter.linePos(second.range?.[0] ?? 0);
-    problems.push({
-      loc: { file, line: lp.line, col: lp.col },
-      message: 'more than one YAML document in this file',
-      hint: 'remove the extra `---` separator; k3play reads one document per file',
     });
   }
   if (problems.length === 0) problems.push(...resolveVaultNodes(doc, lineCounter, file, vault.vaulted));

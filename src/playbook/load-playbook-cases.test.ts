@@ -61,6 +61,7 @@ describe('problems', () => {
     ['task file that is a mapping', { 'main.yml': play('    - import_tasks: t.yml\n'), 't.yml': 'hosts: all\n' }, ['a task file must be a list of tasks (got mapping)', 'this looks like a playbook']],
     ['task file importing itself', { 'main.yml': play('    - import_tasks: t/a.yml\n'), 't/a.yml': '- import_tasks: a.yml\n' }, ['t/a.yml:1:17', 'import cycle: t/a.yml → t/a.yml']],
     ['templated import', { 'main.yml': play('    - import_tasks: "{{ f }}"\n') }, ['import_tasks: the file name cannot be a template']],
+    ['a stray second document', { 'main.yml': '- hosts: all\n  tasks: []\n---\n- hosts: all\n' }, ['main.yml:3:1', 'more than one YAML document in this file', 'remove the extra `---` separator']],
     ['syntax error in an imported file', { 'main.yml': play('    - import_tasks: t.yml\n'), 't.yml': '- command: [a\n' }, ['t.yml:', 'YAML syntax error']],
     ['unknown module without suggestion', { 'main.yml': play('    - kubectl_apply: {}\n') }, ['unknown module "kubectl_apply"', 'run "k3play modules" for the list']],
     ['block keyword typo', { 'main.yml': play('    - block: []\n      whne: x\n') }, ['unknown block keyword "whne"', 'did you mean "when"?']],

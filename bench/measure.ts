@@ -97,6 +97,20 @@ function rssKbOf(pid: number): number {
   }
 }
 
+/**
+ * The environment every measured program gets: the same minimal one (PATH, HOME, locale,
+ * SSH_AUTH_SOCK when set), not the bench's. Whatever else the machine exports must not tilt the
+ * numbers: this one exports NODE_EXTRA_CA_CERTS=<the whole system CA bundle> for its npm proxy,
+ * which makes every Node process parse ~140 certificates before its first line (~35 ms a start,
+ * for k3play and for the floor program alike); no Python counterpart slows Ansible.
+ */
+export function benchEnv(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SSH_AUTH_SOCK', 'TMPDIR'];
+  const env: Record<string, string> = { LANG: 'C.UTF-8' };
+  for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k]!;
+  return env;
+}
+
 /** Runs argv in a fresh cgroup; never rejects for a non-zero exit. */
 export async function measure(argv: readonly string[], opts: MeasureOptions = {}): Promise<Measurement> {
   const cg = makeCgroup();
@@ -106,7 +120,7 @@ export async function measure(argv: readonly string[], opts: MeasureOptions = {}
   const nice = opts.nice !== undefined && opts.nice !== 0 ? `nice -n ${Math.trunc(opts.nice)} ` : '';
   const child = spawn('/bin/sh', ['-c', `${joins}; exec ${nice}"$@"`, 'sh', ...argv], {
     cwd: opts.cwd,
-    env: { ...process.env, ...opts.env },
+    env: { ...benchEnv(), ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out: Buffer[] = [];

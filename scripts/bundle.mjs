@@ -5,7 +5,7 @@
 // file with a code cache starts in a fraction of that. ssh2's JavaScript is bundled too (compiling
 // its ~20 files on every run cost ~40 ms of a 5-host run's CPU); its native crypto binding (a .node
 // file, which cannot be bundled) is loaded from ssh2's own installed directory, found by
-// require.resolve at run time, and cpu-features (native as well) stays external.
+// require.resolve at run time; only ssh2's client is bundled, without cpu-features (see below).
 // dist/bundle/cli/ keeps main.js's depth below the repo
 // root, so `new URL('../../../package.json', import.meta.url)` still finds package.json.
 // The cache is an optimisation only: bin/k3play.js runs the bundle without it (or without a
@@ -36,6 +36,25 @@ function ssh2NativeBinding() {
     },
   };
 }
+/** `ssh2` as k3play uses it: the Client and parseKey only. ssh2's index also loads its server,
+ *  key generator, agents and HTTP agents (node:http, node:https), ~5 ms of every start. And no
+ *  cpu-features: ssh2 only asks it where to rank chacha20-poly1305, after the AES-GCM ciphers
+ *  it prefers anyway; loading that native addon cost another few ms. */
+function ssh2ClientOnly() {
+  return {
+    name: 'ssh2-client-only',
+    setup(b) {
+      b.onResolve({ filter: /^ssh2$/ }, (args) => (args.importer.includes(`${join('dist', 'src')}`) ? { path: 'ssh2-client-only', namespace: 'k3play' } : undefined));
+      b.onResolve({ filter: /^cpu-features$/ }, () => ({ path: 'cpu-features', namespace: 'k3play' }));
+      b.onLoad({ filter: /^ssh2-client-only$/, namespace: 'k3play' }, () => ({
+        contents: "module.exports = { Client: require('ssh2/lib/client.js'), utils: { parseKey: require('ssh2/lib/protocol/keyParser.js').parseKey } };",
+        loader: 'js',
+        resolveDir: root,
+      }));
+      b.onLoad({ filter: /^cpu-features$/, namespace: 'k3play' }, () => ({ contents: "throw new Error('cpu-features is not bundled');", loader: 'js' }));
+    },
+  };
+}
 const outdir = join(root, 'dist', 'bundle', 'cli');
 rmSync(join(root, 'dist', 'bundle'), { recursive: true, force: true });
 await build({
@@ -45,8 +64,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['cpu-features'],
-  plugins: [ssh2NativeBinding()],
+  plugins: [ssh2NativeBinding(), ssh2ClientOnly()],
   // ESM's import.meta.url, as the bundle's own file URL (its depth matches dist/src/cli/main.js).
   define: { 'import.meta.url': '__k3playModuleUrl' },
   banner: { js: "const __k3playModuleUrl = require('node:url').pathToFileURL(__filename).href;" },

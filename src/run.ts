@@ -15,6 +15,7 @@ import type { Playbook } from './playbook/types.js';
 import { createEventBus } from './report/event-bus.js';
 import type { Reporter, RunEvent } from './report/run-event.js';
 import { validateHostPatterns } from './validate-hosts.js';
+import { warmFirstPlay } from './warm-connections.js';
 import { moduleRegistry } from '../modules/index.js';
 
 export interface RunRequest {
@@ -25,16 +26,29 @@ export interface RunRequest {
 }
 
 export async function runPlaybookFile(req: RunRequest, reporters: Reporter[]): Promise<number> {
-  const inventory = await loadInventory(req.inventories); //                      load
-  const playbook = await loadPlaybook(req.playbook, { modules: moduleRegistry }); // load + validate shape, modules, args
-  validateHostPatterns(playbook, inventory, req.opts.limit); //                     validate hosts: and --limit
-  const bus = createEventBus(reporters);
+  // Inventory and playbook load side by side; once both the inventory and the playbook's first
+  // play are read, that play's connections start opening (warm-up) while validation goes on.
+  // An inventory problem is still the one reported when both files have problems.
+  const { warm } = req.connect;
+  const inventoryLoad = loadInventory(req.inventories); //                         load
+  const playbookLoad = loadPlaybook(req.playbook, {
+    modules: moduleRegistry, //                                                     load + validate shape, modules, args
+    ...(warm ? { onFirstPlay: (entry: unknown) => void inventoryLoad.then((inv) => warmFirstPlay(entry, inv, req.opts, warm), () => undefined) } : {}),
+  });
+  playbookLoad.catch(() => undefined); // awaited below, after the inventory
   try {
-    const { exitCode } = await runLoaded({ playbook, inventory, opts: req.opts, connect: req.connect, emit: bus.emit });
-    return exitCode;
+    const inventory = await inventoryLoad;
+    const playbook = await playbookLoad;
+    validateHostPatterns(playbook, inventory, req.opts.limit); //                   validate hosts: and --limit
+    const bus = createEventBus(reporters);
+    try {
+      const { exitCode } = await runLoaded({ playbook, inventory, opts: req.opts, connect: req.connect, emit: bus.emit });
+      return exitCode;
+    } finally {
+      await bus.finish(); //                                                        report
+    }
   } finally {
     await req.connect.closeAll?.();
-    await bus.finish(); //                                                          report
   }
 }
 

@@ -16,5 +16,11 @@ export function connectOptions(acceptNewHostKeys: boolean, inventories: readonly
   });
   const knownHostsFiles = beside.filter((f) => existsSync(f));
   const ssh = createSshOpener({ acceptNewHostKeys, knownHostsFiles, ...(bastions ? { bastions } : {}) });
-  return { acceptNewHostKeys, knownHostsFiles, ssh: (host, params) => ssh.open(host, params), closeAll: () => ssh.closeAll() };
+  return {
+    acceptNewHostKeys,
+    knownHostsFiles,
+    ssh: (host, params) => ssh.open(host, params),
+    warm: (host, params, shell) => ssh.warm(host, params, shell),
+    closeAll: () => ssh.closeAll(),
+  };
 }

@@ -14,6 +14,11 @@ export interface ConnectOptions {
   readonly knownHostsFiles: readonly string[];
   /** Opens SSH connections; absent until the SSH transport is wired in. */
   readonly ssh?: (host: string, params: ReturnType<typeof connectionParams>) => Promise<Connection>;
+  /**
+   * Starts opening a host's SSH connection ahead of `ssh`, and the persistent shell for `shell`'s
+   * become options (see src/warm-connections.ts).
+   */
+  readonly warm?: (host: string, params: ReturnType<typeof connectionParams>, shell?: { sudo?: boolean; becomeUser?: string }) => void;
   /** Closes shared resources (bastion connections) at the end of the run. */
   readonly closeAll?: () => Promise<void>;
 }

@@ -2,8 +2,10 @@
  * The persistent shells of one (host, become user): a small pool that hands an idle shell to
  * each command, queues commands when all are busy, and grows up to `maxShells` only while the
  * host's channel budget allows (`canGrow`). A dead shell (timeout, crash) is dropped; the next
- * command gets a fresh one. It owns no connection and no timers of its own; opening shells and
- * killing timed-out commands are the caller's (ssh-connection.ts).
+ * command gets a fresh one. `prefill` opens the first shell before any command asks (connection
+ * warm-up); the first command then waits for that shell instead of opening another. It owns no
+ * connection and no timers of its own; opening shells and killing timed-out commands are the
+ * caller's (ssh-connection.ts).
  */
 import type { RemoteShell } from './remote-shell.js';
 
@@ -13,6 +15,8 @@ export class RemoteShellPool {
   readonly #waiters: { resolve: (s: RemoteShell) => void; reject: (e: unknown) => void }[] = [];
   #opening = 0;
   #closed = false;
+  /** A prefill's shell still opening, not yet claimed by a command. */
+  #pending: Promise<RemoteShell> | undefined;
 
   constructor(
     private readonly openShell: () => Promise<RemoteShell>,
@@ -34,6 +38,23 @@ export class RemoteShellPool {
     }
   }
 
+  /** Opens the first shell now, unless the pool has one; failures are left to the next command. */
+  prefill(): void {
+    if (this.#closed || this.#shells.size + this.#opening > 0) return;
+    const p = this.#openNew();
+    this.#pending = p;
+    p.then(
+      (s) => {
+        if (this.#pending !== p) return; // claimed: the command releases it
+        this.#pending = undefined;
+        this.#release(s);
+      },
+      () => {
+        if (this.#pending === p) this.#pending = undefined;
+      },
+    );
+  }
+
   closeAll(): void {
     this.#closed = true;
     for (const s of this.#shells) s.close();
@@ -48,6 +69,13 @@ export class RemoteShellPool {
       const s = this.#idle.pop() as RemoteShell;
       if (!s.dead) return Promise.resolve(s);
       this.#shells.delete(s);
+    }
+    if (this.#pending) {
+      // The prefill's shell is this command's; if it fails to open, so does this command, as
+      // it would have opening its own.
+      const p = this.#pending;
+      this.#pending = undefined;
+      return p;
     }
     const total = this.#shells.size + this.#opening;
     if (total === 0 || (total < this.maxShells && this.canGrow())) return this.#openNew();

@@ -240,6 +240,16 @@ export class SshConnection implements Connection {
     }
   }
 
+  /**
+   * Opens the persistent shell the first command with these become options will use, now
+   * (connection warm-up: its channel and PAM session, the slowest part of a login, overlap the
+   * run's start). Nothing if the host uses exec channels; a failure is the first command's.
+   */
+  prewarm(opts: { sudo?: boolean; becomeUser?: string } = {}): void {
+    if (this.transport !== 'shell' || this.#closed) return;
+    this.#pool(this.#become(opts)).prefill();
+  }
+
   put(path: string, content: string | Buffer, opts: PutOptions = {}): Promise<void> {
     return sshPut(this.#putTransport(), path, content, opts, this.stats);
   }

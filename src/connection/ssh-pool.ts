@@ -7,7 +7,10 @@
  * descriptors), so a fan-out to hundreds of hosts connects in a few waves and none is refused.
  * known_hosts files are loaded once and shared, so a key accepted for one host is seen by the
  * next. It owns the Clients it opens and closes them all
- * in `closeAll`; it decides nothing about what runs on the hosts. A rollout gives every site's
+ * in `closeAll`; it decides nothing about what runs on the hosts. `warm` opens a connection
+ * before anyone asks for it (the run does, for the first play's hosts, while it validates the
+ * playbook): the first `get` takes it only if it asks for exactly the same params, else the
+ * early one is closed and a new one opened. A rollout gives every site's
  * pool one shared BastionCache: sites behind the same jump host then share one bastion
  * connection too, and the rollout (the cache's owner) closes it at the end.
  */
@@ -15,6 +18,7 @@ import type { Duplex } from 'node:stream';
 import pLimit from 'p-limit';
 import type { Client } from 'ssh2';
 import { KnownHosts } from './known-hosts.js';
+import { sameSshParams } from './ssh-params-equal.js';
 import { connectSsh, forwardOut, openSshClient, type SshConnection, type SshDeps, type SshParams } from './ssh-connection.js';
 import type { Connection } from './types.js';
 
@@ -43,8 +47,21 @@ export class BastionCache {
   }
 }
 
+/** Which persistent shell a warmed connection opens ahead (see SshConnection.prewarm). */
+export interface WarmShell {
+  readonly sudo?: boolean;
+  readonly becomeUser?: string;
+}
+
+interface PoolEntry {
+  readonly params: SshParams;
+  readonly conn: Promise<SshConnection>;
+  /** Opened by warm() and not yet taken by get(). */
+  warm: boolean;
+}
+
 export class SshPool {
-  readonly #conns = new Map<string, Promise<SshConnection>>();
+  readonly #conns = new Map<string, PoolEntry>();
   readonly #bastions: Map<string, Promise<Client>>;
   readonly #ownsBastions: boolean;
   readonly #knownHosts = new Map<string, Promise<KnownHosts>>();
@@ -72,13 +89,38 @@ export class SshPool {
 
   getSsh(params: SshParams): Promise<SshConnection> {
     const key = params.host;
-    let p = this.#conns.get(key);
-    if (!p) {
-      p = this.#open(params);
-      this.#conns.set(key, p);
-      p.catch(() => this.#conns.delete(key));
+    const e = this.#conns.get(key);
+    if (e && !e.warm) return e.conn;
+    if (e && sameSshParams(e.params, params)) {
+      // The early connection is this one; its failure (already settled or not) is this get's.
+      e.warm = false;
+      e.conn.catch(() => this.#conns.get(key) === e && this.#conns.delete(key));
+      return e.conn;
     }
-    return p;
+    if (e) void e.conn.then((c) => c.close(), () => undefined);
+    return this.#add(params, false).conn;
+  }
+
+  /**
+   * Starts opening the host's connection now, for a later get with the same params. Errors are
+   * kept for that get (reported there, as if it had opened the connection); nothing is thrown.
+   */
+  warm(params: SshParams, shell?: WarmShell): void {
+    if (this.#conns.has(params.host)) return;
+    const e = this.#add(params, true);
+    e.conn.then((c) => shell && !this.#closedEntry(e) && c.prewarm(shell), () => undefined);
+  }
+
+  /** True once `e` is no longer the pool's (closed, or replaced by a get with other params). */
+  #closedEntry(e: PoolEntry): boolean {
+    return this.#conns.get(e.params.host) !== e;
+  }
+
+  #add(params: SshParams, warm: boolean): PoolEntry {
+    const e: PoolEntry = { params, conn: this.#open(params), warm };
+    this.#conns.set(params.host, e);
+    if (!warm) e.conn.catch(() => this.#conns.get(params.host) === e && this.#conns.delete(params.host));
+    return e;
   }
 
   /** Number of bastion Clients opened (one per distinct jump host). */
@@ -87,7 +129,11 @@ export class SshPool {
   }
 
   async closeAll(): Promise<void> {
-    const conns = [...this.#conns.values()];
+    const entries = [...this.#conns.values()];
+    // A connection warmed but never asked for may still be connecting (to a dead host: until its
+    // timeout); it is closed when it opens, without holding up the end of the run.
+    for (const e of entries) if (e.warm) void e.conn.then((c) => c.close(), () => undefined);
+    const conns = entries.filter((e) => !e.warm).map((e) => e.conn);
     const bastions = this.#ownsBastions ? [...this.#bastions.values()] : [];
     this.#conns.clear();
     if (this.#ownsBastions) this.#bastions.clear();

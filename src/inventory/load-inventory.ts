@@ -13,7 +13,7 @@ import { InventoryBuilder } from './inventory-builder.js';
 import { parseIniInventory } from './parse-ini.js';
 import { parseYamlInventory } from './parse-yaml-inventory.js';
 import type { Inventory } from './types.js';
-import { readVarsFor } from './vars-files.js';
+import { listVarsDir, readVarsFor } from './vars-files.js';
 
 /** Extensions read from an inventory directory ('' = no extension, e.g. `hosts`). */
 const INVENTORY_EXTS = new Set(['', '.ini', '.yml', '.yaml', '.json']);
@@ -58,13 +58,14 @@ export async function loadInventory(paths: readonly string[], opts: LoadInventor
   const groupNames = b.groupNames();
   const hostNames = b.hostNames();
   for (const dir of baseDirs) {
+    const [groupVars, hostVars] = await Promise.all([listVarsDir(path.join(dir, 'group_vars')), listVarsDir(path.join(dir, 'host_vars'))]);
     for (const g of groupNames) {
-      const r = await readVarsFor(path.join(dir, 'group_vars'), g, display);
+      const r = await readVarsFor(path.join(dir, 'group_vars'), g, display, groupVars);
       b.problems.addAll(r.problems);
       for (const e of r.entries) b.fileVar('group_vars', g, e.key, e.value, e.loc);
     }
     for (const h of hostNames) {
-      const r = await readVarsFor(path.join(dir, 'host_vars'), h, display);
+      const r = await readVarsFor(path.join(dir, 'host_vars'), h, display, hostVars);
       b.problems.addAll(r.problems);
       for (const e of r.entries) b.fileVar('host_vars', h, e.key, e.value, e.loc);
     }

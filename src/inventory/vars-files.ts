@@ -23,17 +23,36 @@ export interface VarsFileEntry {
 
 const VARS_EXTS = ['', '.yml', '.yaml', '.json'];
 
+/** A vars directory's names (group_vars/ or host_vars/, not recursive); empty when it is absent. */
+export type VarsDirListing = ReadonlySet<string>;
+
+/**
+ * Lists `dir` once, so looking up each group's and host's files costs no system call for the
+ * names that have none (four stats per name, each an ENOENT, cost more than the whole parse).
+ */
+export async function listVarsDir(dir: string): Promise<VarsDirListing> {
+  try {
+    return new Set(await readdir(dir));
+  } catch {
+    return new Set();
+  }
+}
+
 /**
  * Reads every vars file for `name` under `dir` (e.g. `inventories/group_vars`), in override
- * order. `display` maps an absolute path to the path shown in locations.
+ * order. `display` maps an absolute path to the path shown in locations; `listing` is `dir`'s
+ * (listVarsDir), read here when not given.
  */
 export async function readVarsFor(
   dir: string,
   name: string,
   display: (abs: string) => string,
+  listing?: VarsDirListing,
 ): Promise<{ entries: VarsFileEntry[]; problems: Problem[] }> {
+  const names = listing ?? (await listVarsDir(dir));
   const files: string[] = [];
   for (const ext of VARS_EXTS) {
+    if (!names.has(name + ext)) continue;
     const p = path.join(dir, name + ext);
     const st = await statOrNull(p);
     if (!st) continue;

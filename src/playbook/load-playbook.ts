@@ -23,9 +23,9 @@ export { loadVarsFile, type VarsFile } from './load-vars-file.js';
 
 export async function loadPlaybook(file: string, ctx: LoadContext): Promise<Playbook> {
   const cwd = ctx.cwd ?? process.cwd();
-  const st: LoadState = { modules: ctx.modules, cwd, problems: new ProblemList() };
+  const st: LoadState = { modules: ctx.modules, cwd, problems: new ProblemList(), yieldToIo: ctx.onFirstPlay !== undefined };
   const abs = absolutePath(file, cwd);
-  const plays = await loadPlaysFromFile(abs, [], undefined, st);
+  const plays = await loadPlaysFromFile(abs, [], undefined, st, ctx.onFirstPlay);
   if (st.problems.size > 0) throw new K3playError(inFileOrder(st.problems.items), ExitCode.invalidInput);
   return { file: displayPath(abs, cwd), plays };
 }
@@ -49,7 +49,13 @@ export function playHostPatterns(pb: Playbook): { pattern: string; loc: SourceLo
   return pb.plays.map((p) => ({ pattern: p.hosts, loc: p.hostsLoc ?? p.loc }));
 }
 
-async function loadPlaysFromFile(abs: string, stack: readonly string[], ref: SourceLocation | undefined, st: LoadState): Promise<Play[]> {
+async function loadPlaysFromFile(
+  abs: string,
+  stack: readonly string[],
+  ref: SourceLocation | undefined,
+  st: LoadState,
+  onFirstPlay?: (entry: unknown) => void,
+): Promise<Play[]> {
   const read = await readYamlFile(abs, st.cwd, 'playbook', ref);
   if (!read.ok) {
     st.problems.addAll(read.problems);
@@ -69,6 +75,7 @@ async function loadPlaysFromFile(abs: string, stack: readonly string[], ref: Sou
     });
     return [];
   }
+  onFirstPlay?.(value[0]);
   const plays: Play[] = [];
   for (const [i, entry] of value.entries()) {
     const where: Where = { src, path: [i], stack };

@@ -21,12 +21,28 @@ export interface LoadContext {
   readonly modules: ReadonlyMap<string, ModuleArgsSpec>;
   /** Base for relative paths and for the paths shown in messages; default process.cwd(). */
   readonly cwd?: string;
+  /**
+   * Called with the playbook file's first entry as parsed, before anything is validated (the run
+   * starts connecting to that play's hosts while the rest loads). Not called for an empty or
+   * malformed file. It must not throw and must not keep the entry.
+   */
+  readonly onFirstPlay?: (entry: unknown) => void;
 }
 
 export interface LoadState {
   readonly modules: ReadonlyMap<string, ModuleArgsSpec>;
   readonly cwd: string;
   readonly problems: ProblemList;
+  /**
+   * Give the event loop a turn between tasks: set when connections are being warmed up
+   * (onFirstPlay), whose SSH handshakes only advance when validation lets I/O callbacks run.
+   */
+  readonly yieldToIo: boolean;
+}
+
+/** One turn of the event loop (its I/O callbacks run), when `st.yieldToIo`. */
+export function yieldToIo(st: LoadState): Promise<void> | undefined {
+  return st.yieldToIo ? new Promise((resolve) => setImmediate(resolve)) : undefined;
 }
 
 /** A node's place: its file, its path in that file, and the files importing it (outermost first). */

@@ -27,7 +27,7 @@ import {
   withoutUndefined,
   type Mapping,
 } from './keyword-values.js';
-import { actionNames, actionSpec, type LoadState, type PlayScope, type Where } from './load-state.js';
+import { actionNames, actionSpec, yieldToIo, type LoadState, type PlayScope, type Where } from './load-state.js';
 import { resolveArgs } from './module-args.js';
 import { BLOCK_KEYWORDS, COMMON_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS, blockKeywordsSchema, taskImportSchema, taskKeywordsSchema } from './playbook-schema.js';
 import { checkSchema, describeValue, isTemplate } from './schema-problems.js';
@@ -52,6 +52,7 @@ export async function loadTaskList(raw: unknown, where: Where, role: TaskRole, l
   }
   const out: TaskNode[] = [];
   for (const [i, item] of raw.entries()) {
+    await yieldToIo(st);
     const node = await loadTaskNode(item, { ...where, path: [...where.path, i] }, i + 1, role, st, scope);
     if (node) out.push(node);
   }

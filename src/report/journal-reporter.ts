@@ -1,15 +1,26 @@
 /**
  * The run journal: every event of a run appended to `.k3play/runs/<timestamp>-<runId8>.jsonl`
  * (0600), already masked by the event bus, so a run can be reported and audited afterwards.
- * Lines are written as events arrive (a killed run keeps everything up to the kill).
+ * Lines are buffered and written with one synchronous append at each task's, play's and the
+ * run's end, at the latest FLUSH_MS after they arrived, and when the process exits (also on a
+ * second Ctrl-C): a killed run keeps everything up to its last finished task. One write per
+ * task instead of one asynchronous write per event (each a thread-pool round trip) was ~1/6
+ * of the controller's per-host-task CPU on a 5-host run.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Reporter, RunEvent } from './run-event.js';
 
+const FLUSH_MS = 200;
+const FLUSH_ON = new Set<RunEvent['type']>(['task_end', 'play_end', 'run_end']);
+
 export class JournalReporter implements Reporter {
-  #stream: WriteStream | undefined;
+  #fd: number | undefined;
   #file: string | undefined;
+  #pending: string[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #finished = false;
+  readonly #onExit = (): void => this.#flush();
 
   constructor(private readonly dir: string) {}
 
@@ -19,19 +30,37 @@ export class JournalReporter implements Reporter {
   }
 
   handle(event: RunEvent): void {
-    if (!this.#stream) {
+    if (this.#finished) return;
+    if (this.#fd === undefined) {
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const id = event.type === 'run_start' ? event.runId.slice(0, 8) : 'run';
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       this.#file = path.join(this.dir, `${stamp}-${id}.jsonl`);
-      this.#stream = createWriteStream(this.#file, { flags: 'a', mode: 0o600 });
+      this.#fd = openSync(this.#file, 'a', 0o600);
+      process.on('exit', this.#onExit);
     }
-    this.#stream.write(`${JSON.stringify(event)}\n`);
+    this.#pending.push(`${JSON.stringify(event)}\n`);
+    if (FLUSH_ON.has(event.type)) this.#flush();
+    else this.#timer ??= setTimeout(() => this.#flush(), FLUSH_MS).unref();
   }
 
   finish(): Promise<void> {
-    const s = this.#stream;
-    if (!s) return Promise.resolve();
-    return new Promise((resolve) => s.end(resolve));
+    this.#flush();
+    this.#finished = true;
+    if (this.#fd !== undefined) {
+      closeSync(this.#fd);
+      this.#fd = undefined;
+      process.off('exit', this.#onExit);
+    }
+    return Promise.resolve();
+  }
+
+  #flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#fd === undefined || this.#pending.length === 0) return;
+    const bytes = Buffer.from(this.#pending.join(''));
+    this.#pending = [];
+    for (let off = 0; off < bytes.length; ) off += writeSync(this.#fd, bytes, off);
   }
 }

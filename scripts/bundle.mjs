@@ -44,7 +44,7 @@ function ssh2ClientOnly() {
   return {
     name: 'ssh2-client-only',
     setup(b) {
-      b.onResolve({ filter: /^ssh2$/ }, (args) => (args.importer.includes(`${join('dist', 'src')}`) ? { path: 'ssh2-client-only', namespace: 'k3play' } : undefined));
+      b.onResolve({ filter: /^ssh2$/ }, (args) => (args.importer.includes(join('dist', 'src')) ? { path: 'ssh2-client-only', namespace: 'k3play' } : undefined));
       b.onResolve({ filter: /^cpu-features$/ }, () => ({ path: 'cpu-features', namespace: 'k3play' }));
       b.onLoad({ filter: /^ssh2-client-only$/, namespace: 'k3play' }, () => ({
         contents: "module.exports = { Client: require('ssh2/lib/client.js'), utils: { parseKey: require('ssh2/lib/protocol/keyParser.js').parseKey } };",

@@ -12,10 +12,11 @@
 import type { ConnectOptions } from './connection/open-connection.js';
 import { connectionParams } from './inventory/connection-params.js';
 import { hostVarsPlain } from './inventory/host-vars.js';
-import { selectHosts } from './inventory/host-pattern.js';
 import type { Inventory } from './inventory/types.js';
+import { patternHosts } from './execute/execute-playbook.js';
+import { renderPlayPattern } from './execute/play-runner.js';
 import type { RunOptions } from './execute/run-options.js';
-import { renderDeep } from './template/index.js';
+import { truthy } from './execute/task-runner.js';
 
 export function warmFirstPlay(entry: unknown, inventory: Inventory, opts: RunOptions, warm: NonNullable<ConnectOptions['warm']>): void {
   try {
@@ -35,29 +36,13 @@ export function warmFirstPlay(entry: unknown, inventory: Inventory, opts: RunOpt
   }
 }
 
-function truthy(v: unknown): boolean {
-  return typeof v === 'string' ? ['yes', 'true', '1', 'on'].includes(v.toLowerCase()) : v === true;
-}
-
 function firstPlayHosts(entry: unknown, inventory: Inventory, opts: RunOptions): string[] {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return [];
   const play = entry as Record<string, unknown>;
   if (typeof play['hosts'] !== 'string' || play['serial'] !== undefined || 'import_playbook' in play) return [];
-  let pattern = play['hosts'];
-  if (pattern.includes('{{')) {
-    const vars = typeof play['vars'] === 'object' && play['vars'] !== null && !Array.isArray(play['vars']) ? play['vars'] : {};
-    const v = renderDeep(pattern, { ...vars, ...opts.extraVars }, { file: '', line: 0, col: 0 });
-    if (typeof v !== 'string') return [];
-    pattern = v;
-  }
-  const sel = selectHosts(inventory, pattern);
-  if (sel.problems.length > 0) return [];
-  let hosts = [...sel.hosts];
-  if (opts.limit) {
-    const lim = selectHosts(inventory, opts.limit);
-    if (lim.problems.length > 0) return [];
-    const keep = new Set(lim.hosts);
-    hosts = hosts.filter((h) => keep.has(h));
-  }
+  // As the engine selects a play's hosts (play-runner, execute-playbook), from the raw play.
+  const vars = typeof play['vars'] === 'object' && play['vars'] !== null && !Array.isArray(play['vars']) ? (play['vars'] as Record<string, unknown>) : {};
+  const loc = { file: '', line: 0, col: 0 };
+  const hosts = patternHosts(renderPlayPattern({ hosts: play['hosts'], vars, loc }, opts.extraVars), inventory, opts.limit, loc);
   return hosts.slice(0, Math.max(1, opts.forks));
 }

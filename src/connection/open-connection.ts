@@ -6,6 +6,7 @@
 import { K3playError } from '../errors/k3play-error.js';
 import { connectionParams } from '../inventory/connection-params.js';
 import { LocalConnection } from './local-connection.js';
+import type { WarmShell } from './ssh-connection.js';
 import type { Connection } from './types.js';
 
 export interface ConnectOptions {
@@ -18,7 +19,7 @@ export interface ConnectOptions {
    * Starts opening a host's SSH connection ahead of `ssh`, and the persistent shell for `shell`'s
    * become options (see src/warm-connections.ts).
    */
-  readonly warm?: (host: string, params: ReturnType<typeof connectionParams>, shell?: { sudo?: boolean; becomeUser?: string }) => void;
+  readonly warm?: (host: string, params: ReturnType<typeof connectionParams>, shell?: WarmShell) => void;
   /** Closes shared resources (bastion connections) at the end of the run. */
   readonly closeAll?: () => Promise<void>;
 }

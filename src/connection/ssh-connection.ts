@@ -65,6 +65,12 @@ export interface SshParams {
   readonly keepaliveIntervalMs?: number;
 }
 
+/** Which persistent shell a connection opens ahead of its first command (prewarm). */
+export interface WarmShell {
+  readonly sudo?: boolean;
+  readonly becomeUser?: string;
+}
+
 export interface SshDeps {
   /** Shared known_hosts (the pool loads it once); loaded from params.knownHostsFiles if absent. */
   readonly knownHosts?: KnownHosts;
@@ -245,7 +251,7 @@ export class SshConnection implements Connection {
    * (connection warm-up: its channel and PAM session, the slowest part of a login, overlap the
    * run's start). Nothing if the host uses exec channels; a failure is the first command's.
    */
-  prewarm(opts: { sudo?: boolean; becomeUser?: string } = {}): void {
+  prewarm(opts: WarmShell = {}): void {
     if (this.transport !== 'shell' || this.#closed) return;
     this.#pool(this.#become(opts)).prefill();
   }

@@ -10,8 +10,8 @@ import type { ConnectionParams } from '../inventory/connection-params.js';
 import { Secret, isSecret } from '../module-api/secret.js';
 import { parseSshCommonArgs } from './ssh-common-args.js';
 import { loadSshConfig, type SshConfig } from './ssh-config.js';
-import type { SshParams } from './ssh-connection.js';
-import { SshPool, type BastionCache, type WarmShell } from './ssh-pool.js';
+import type { SshParams, WarmShell } from './ssh-connection.js';
+import { SshPool, type BastionCache } from './ssh-pool.js';
 import { resolveSshParams } from './ssh-target.js';
 import type { Connection } from './types.js';
 
@@ -42,7 +42,7 @@ export function createSshOpener(opts: { acceptNewHostKeys: boolean; knownHostsFi
     const secret = (v: unknown) => (v === undefined ? undefined : isSecret(v) ? v : new Secret(String(v)));
     const password = secret(p.password);
     const becomePassword = secret(p.becomePassword);
-    const params = resolveSshParams(
+    return resolveSshParams(
       {
         host,
         ...(p.host !== host ? { address: p.host } : {}),
@@ -62,7 +62,6 @@ export function createSshOpener(opts: { acceptNewHostKeys: boolean; knownHostsFi
         ...(p.becomeMethod === 'su' ? { becomeMethod: 'su' as const } : {}),
       },
     );
-    return params;
   }
   return {
     open: async (host, p) => pool.get(await resolve(host, p)),

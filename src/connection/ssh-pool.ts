@@ -19,7 +19,7 @@ import pLimit from 'p-limit';
 import type { Client } from 'ssh2';
 import { KnownHosts } from './known-hosts.js';
 import { sameSshParams } from './ssh-params-equal.js';
-import { connectSsh, forwardOut, openSshClient, type SshConnection, type SshDeps, type SshParams } from './ssh-connection.js';
+import { connectSsh, forwardOut, openSshClient, type SshConnection, type SshDeps, type SshParams, type WarmShell } from './ssh-connection.js';
 import type { Connection } from './types.js';
 
 export interface SshPoolOptions {
@@ -45,12 +45,6 @@ export class BastionCache {
     this.clients.clear();
     await Promise.allSettled(all.map(async (b) => (await b).end()));
   }
-}
-
-/** Which persistent shell a warmed connection opens ahead (see SshConnection.prewarm). */
-export interface WarmShell {
-  readonly sudo?: boolean;
-  readonly becomeUser?: string;
 }
 
 interface PoolEntry {
@@ -94,10 +88,10 @@ export class SshPool {
     if (e && sameSshParams(e.params, params)) {
       // The early connection is this one; its failure (already settled or not) is this get's.
       e.warm = false;
-      e.conn.catch(() => this.#conns.get(key) === e && this.#conns.delete(key));
+      this.#forgetOnFailure(e);
       return e.conn;
     }
-    if (e) void e.conn.then((c) => c.close(), () => undefined);
+    if (e) discard(e);
     return this.#add(params, false).conn;
   }
 
@@ -108,19 +102,24 @@ export class SshPool {
   warm(params: SshParams, shell?: WarmShell): void {
     if (this.#conns.has(params.host)) return;
     const e = this.#add(params, true);
-    e.conn.then((c) => shell && !this.#closedEntry(e) && c.prewarm(shell), () => undefined);
+    // Not once the pool has let go of it (closed, or replaced by a get with other params).
+    e.conn.then((c) => shell && this.#isCurrent(e) && c.prewarm(shell), () => undefined);
   }
 
-  /** True once `e` is no longer the pool's (closed, or replaced by a get with other params). */
-  #closedEntry(e: PoolEntry): boolean {
-    return this.#conns.get(e.params.host) !== e;
+  #isCurrent(e: PoolEntry): boolean {
+    return this.#conns.get(e.params.host) === e;
   }
 
   #add(params: SshParams, warm: boolean): PoolEntry {
     const e: PoolEntry = { params, conn: this.#open(params), warm };
     this.#conns.set(params.host, e);
-    if (!warm) e.conn.catch(() => this.#conns.get(params.host) === e && this.#conns.delete(params.host));
+    if (!warm) this.#forgetOnFailure(e);
     return e;
+  }
+
+  /** A failed open is retried by the next get. */
+  #forgetOnFailure(e: PoolEntry): void {
+    e.conn.catch(() => this.#isCurrent(e) && this.#conns.delete(e.params.host));
   }
 
   /** Number of bastion Clients opened (one per distinct jump host). */
@@ -132,7 +131,7 @@ export class SshPool {
     const entries = [...this.#conns.values()];
     // A connection warmed but never asked for may still be connecting (to a dead host: until its
     // timeout); it is closed when it opens, without holding up the end of the run.
-    for (const e of entries) if (e.warm) void e.conn.then((c) => c.close(), () => undefined);
+    for (const e of entries) if (e.warm) discard(e);
     const conns = entries.filter((e) => !e.warm).map((e) => e.conn);
     const bastions = this.#ownsBastions ? [...this.#bastions.values()] : [];
     this.#conns.clear();
@@ -182,4 +181,9 @@ export class SshPool {
     }
     return b;
   }
+}
+
+/** Closes a pool entry's connection once it has opened (a failed one needs nothing). */
+function discard(e: PoolEntry): void {
+  void e.conn.then((c) => c.close(), () => undefined);
 }

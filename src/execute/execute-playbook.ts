@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import type { Connection } from '../connection/types.js';
 import { FactsCache } from '../facts/facts-cache.js';
 import { ExitCode, K3playError } from '../errors/k3play-error.js';
+import type { SourceLocation } from '../errors/source-location.js';
 import { hostVarsPlain } from '../inventory/host-vars.js';
 import { selectHosts } from '../inventory/host-pattern.js';
 import type { Inventory } from '../inventory/types.js';
@@ -98,10 +99,14 @@ export async function executePlaybook(input: ExecuteInput): Promise<ExecuteOutpu
 }
 
 function playHosts(play: Play, inventory: Inventory, opts: RunOptions): string[] {
-  const pattern = renderPlayPattern(play, { ...opts.extraVars });
+  return patternHosts(renderPlayPattern(play, opts.extraVars), inventory, opts.limit, play.loc);
+}
+
+/** The hosts a (rendered) play pattern selects, narrowed by --limit; a bad pattern throws. */
+export function patternHosts(pattern: string, inventory: Inventory, limit: string | undefined, loc: SourceLocation): string[] {
   const sel = selectHosts(inventory, pattern);
-  if (sel.problems.length > 0) throw new K3playError(sel.problems.map((p) => ({ ...p, loc: p.loc ?? play.loc })));
-  if (!opts.limit) return [...sel.hosts];
-  const lim = new Set(selectHosts(inventory, opts.limit).hosts);
+  if (sel.problems.length > 0) throw new K3playError(sel.problems.map((p) => ({ ...p, loc: p.loc ?? loc })));
+  if (!limit) return [...sel.hosts];
+  const lim = new Set(selectHosts(inventory, limit).hosts);
   return sel.hosts.filter((h) => lim.has(h));
 }

@@ -79,7 +79,7 @@ function orderHosts(hosts: HostRun[], order: Play['order']): HostRun[] {
 }
 
 /** The play's `hosts:` may be a template over -e vars (e.g. `hosts: "{{ target }}"`). */
-export function renderPlayPattern(play: Play, extraVars: Record<string, unknown>): string {
+export function renderPlayPattern(play: Pick<Play, 'hosts' | 'vars' | 'loc'>, extraVars: Readonly<Record<string, unknown>>): string {
   if (!play.hosts.includes('{{')) return play.hosts;
   const v = renderDeep(play.hosts, { ...play.vars, ...extraVars }, play.loc);
   if (typeof v !== 'string') {

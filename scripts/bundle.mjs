@@ -12,7 +12,7 @@
 // bundle at all) when it is missing or V8 rejects it (another Node version).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,23 @@ function ssh2ClientOnly() {
     },
   };
 }
+/** The validators scripts/build-validators.mjs wrote to dist/validators/, compiled into the
+ *  bundle: dist/src/schema/bundled-validators.js (empty in the tsc build) becomes a table of
+ *  them. Unbundled, each was a module lookup, a file read and a compile without code cache. */
+function bundledValidators() {
+  const dir = join(root, 'dist', 'validators');
+  return {
+    name: 'bundled-validators',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]schema[\\/]bundled-validators\.js$/ }, () => {
+        const keys = readdirSync(dir).filter((f) => f.endsWith('.cjs')).map((f) => f.slice(0, -'.cjs'.length)).sort();
+        if (keys.length === 0) throw new Error('bundle: dist/validators/ is empty; run scripts/build-validators.mjs first');
+        const table = keys.map((k) => `  ${JSON.stringify(k)}: () => require(${JSON.stringify(`./${k}.cjs`)}),`).join('\n');
+        return { contents: `export const bundledValidators = {\n${table}\n};\n`, loader: 'js', resolveDir: dir };
+      });
+    },
+  };
+}
 const outdir = join(root, 'dist', 'bundle', 'cli');
 rmSync(join(root, 'dist', 'bundle'), { recursive: true, force: true });
 await build({
@@ -64,7 +81,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  plugins: [ssh2NativeBinding(), ssh2ClientOnly()],
+  plugins: [ssh2NativeBinding(), ssh2ClientOnly(), bundledValidators()],
   // ESM's import.meta.url, as the bundle's own file URL (its depth matches dist/src/cli/main.js).
   define: { 'import.meta.url': '__k3playModuleUrl' },
   banner: { js: "const __k3playModuleUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -37,7 +37,7 @@ export async function runCommand(playbook: string, o: RunCliOptions): Promise<nu
   const extraVars = await parseExtraVars(o.extraVars);
   const tty = Boolean(process.stdout.isTTY);
   const color = colorEnabled(process.env, tty, o.color === false ? false : undefined);
-  const reporters = chooseReporters({
+  const reporters = await chooseReporters({
     json: o.json,
     tty,
     ci: Boolean(process.env['CI']),

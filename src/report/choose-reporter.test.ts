@@ -17,14 +17,14 @@ describe('chooseReporters', () => {
     ['TTY outside CI: live view', { json: false, tty: true, ci: false }, ListrReporter],
     ['TTY in CI: plain', { json: false, tty: true, ci: true }, PlainReporter],
     ['pipe: plain', { json: false, tty: false, ci: false }, PlainReporter],
-  ])('%s', (_name, flags, kind) => {
-    const reporters = chooseReporters({ ...flags, color: false, verbose: 0, diff: false, out: stream(120), err: stream() });
+  ])('%s', async (_name, flags, kind) => {
+    const reporters = await chooseReporters({ ...flags, color: false, verbose: 0, diff: false, out: stream(120), err: stream() });
     expect(reporters).toHaveLength(1);
     expect(reporters[0]).toBeInstanceOf(kind);
   });
 
-  it('a TTY without a size gets plain lines', () => {
-    const [r] = chooseReporters({ json: false, tty: true, ci: false, color: false, verbose: 0, diff: false, out: stream(0), err: stream() });
+  it('a TTY without a size gets plain lines', async () => {
+    const [r] = await chooseReporters({ json: false, tty: true, ci: false, color: false, verbose: 0, diff: false, out: stream(0), err: stream() });
     expect(r).toBeInstanceOf(PlainReporter);
   });
 });

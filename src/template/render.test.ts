@@ -245,3 +245,34 @@ describe('secrets', () => {
     expect(isSecret(r('{{default token "x"}}'))).toBe(true);
   });
 });
+
+describe('a template that is one plain variable path', () => {
+  // `{{~ x ~}}` is the same template for handlebars but not a plain path: it always compiles.
+  test.each(['name', 'n', 'nothing', 'list', 'list.length', 'padded.length', 'obj.nested.deep', 'groups.etcd', 'hostvars.h2.ansible_host', 'token'])(
+    '{{ %s }} gives what the compiled form gives',
+    (path) => {
+      const fast = r(`{{ ${path} }}`);
+      expect(fast).toEqual(r(`{{~ ${path} ~}}`));
+      if (path === 'token') expect(isSecret(fast)).toBe(true);
+    },
+  );
+
+  test.each(['missing', 'obj.kk', 'nothing.x', 'list.x', 'name.first', 'toString', 'obj.constructor'])('{{ %s }} fails as the compiled form does', (path) => {
+    const message = (text: string): string => {
+      try {
+        r(text);
+      } catch (e) {
+        // The column differs by the `~`; everything else must be the same.
+        return formatError(e as K3playError).replace('{{~ ', '{{ ').replace(' ~}}', ' }}').replace(/:20:\d+/g, ':20:C').replace(/column \d+/g, 'column C');
+      }
+      return 'no error';
+    };
+    expect(message(`{{ ${path} }}`)).not.toBe('no error');
+    expect(message(`{{ ${path} }}`)).toBe(message(`{{~ ${path} ~}}`));
+  });
+
+  test('helpers and literals are not variables', () => {
+    expect(r('{{ true }}')).toBe(true);
+    expect(r('{{ this.name }}')).toBe('k3s');
+  });
+});

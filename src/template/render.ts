@@ -17,6 +17,10 @@
  *  - An undefined variable is a K3playError at the template's file:line:col, naming the variable
  *    and its position inside the template, with a did-you-mean hint.
  * Compiled templates are cached by text: the same task is rendered for hundreds of hosts.
+ * A template that is exactly one plain variable path (`{{ name }}`, `{{ item.path }}`, the most
+ * common kind) is looked up directly, the same own-property walk as the compiled form; when that
+ * finds nothing usable the compiled form runs, so errors are word for word the same. Compiling
+ * (parse, AST rewrite, code generation, eval) cost a few ms per distinct template.
  */
 import Handlebars from 'handlebars';
 import { K3playError } from '../errors/k3play-error.js';
@@ -24,11 +28,18 @@ import { Secret, isSecret, registerSecretValue } from '../module-api/secret.js';
 import { BUILTIN_BLOCK_HELPERS, handlebarsHelpers, HELPERS } from './helpers.js';
 import { withRenderState, type TemplateVars } from './render-state.js';
 import { prepareTemplate } from './rewrite-ast.js';
+import { isForbiddenName, ownProperty } from './safe-access.js';
 import { TemplateFailure, failureError, type TemplateWhere } from './template-error.js';
 
 interface CompiledTemplate {
   readonly run: (vars: TemplateVars) => string;
   readonly single: boolean;
+}
+
+/** A template that is one variable path: its segments, and the compiled form (made on demand). */
+interface PathTemplate {
+  readonly path: readonly string[];
+  full?: CompiledTemplate;
 }
 
 const hb = Handlebars.create();
@@ -52,7 +63,28 @@ const COMPILE_OPTIONS = {
 } as const;
 
 const MAX_CACHE = 10_000;
-const cache = new Map<string, CompiledTemplate>();
+const cache = new Map<string, CompiledTemplate | PathTemplate>();
+
+const PLAIN_PATH = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}$/;
+/** Words handlebars reads as literals or helpers, never as a variable lookup. */
+const NOT_VARIABLES: ReadonlySet<string> = new Set(['this', 'true', 'false', 'null', 'undefined', ...Object.keys(HELPERS), ...BUILTIN_BLOCK_HELPERS]);
+
+function plainPath(text: string): readonly string[] | undefined {
+  const m = PLAIN_PATH.exec(text);
+  if (!m) return undefined;
+  const path = m[1]!.split('.');
+  if (NOT_VARIABLES.has(path[0]!) || path[0]!.startsWith('__k3') || path.some(isForbiddenName)) return undefined;
+  return path;
+}
+
+/** The path's value as the compiled form computes it, or undefined where that one fails. */
+function lookupPlainPath(path: readonly string[], vars: TemplateVars): unknown {
+  const head = path[0]!;
+  let cur: unknown = Object.prototype.hasOwnProperty.call(vars, head) ? vars[head] : undefined;
+  if (typeof cur === 'function') return undefined;
+  for (let i = 1; i < path.length && cur !== undefined; i++) cur = ownProperty(cur, path[i]!);
+  return cur;
+}
 
 /** For tests and memory accounting. */
 export function templateCacheSize(): number {
@@ -63,18 +95,27 @@ export function clearTemplateCache(): void {
   cache.clear();
 }
 
-function compiled(text: string): CompiledTemplate {
+function cached(text: string): CompiledTemplate | PathTemplate {
   const hit = cache.get(text);
   if (hit) return hit;
-  const { program, single } = prepareTemplate(text);
-  const fn = hb.compile(program as unknown as string, COMPILE_OPTIONS);
-  const entry: CompiledTemplate = {
-    run: (vars) => fn(vars, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false }),
-    single,
-  };
+  const path = plainPath(text);
+  const entry: CompiledTemplate | PathTemplate = path ? { path } : compiled(text);
   if (cache.size >= MAX_CACHE) cache.clear();
   cache.set(text, entry);
   return entry;
+}
+
+function compiled(text: string): CompiledTemplate {
+  const { program, single } = prepareTemplate(text);
+  const fn = hb.compile(program as unknown as string, COMPILE_OPTIONS);
+  return {
+    run: (vars) => fn(vars, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false }),
+    single,
+  };
+}
+
+function isPathTemplate(t: CompiledTemplate | PathTemplate): t is PathTemplate {
+  return 'path' in t;
 }
 
 /** True when `text` contains template syntax and needs rendering. */
@@ -85,10 +126,16 @@ export function isTemplate(text: string): boolean {
 export function renderString(text: string, vars: TemplateVars, where: TemplateWhere): unknown {
   if (!text.includes('{{')) return text;
   try {
-    const tpl = compiled(text);
+    let tpl = cached(text);
+    if (isPathTemplate(tpl)) {
+      const v = lookupPlainPath(tpl.path, vars);
+      if (v !== undefined) return v;
+      tpl = tpl.full ??= compiled(text); // not found: the compiled form reports it
+    }
+    const run = tpl;
     return withRenderState(vars, (state) => {
-      const out = tpl.run(vars);
-      if (tpl.single) {
+      const out = run.run(vars);
+      if (run.single) {
         const v = state.captured;
         // A string derived from a Secret stays a Secret (see helpers.ts); keep the type.
         if (typeof v === 'string' && state.tainted) return new Secret(v);

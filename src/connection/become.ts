@@ -36,8 +36,10 @@ export interface ChannelHandshake {
  */
 export function channelHandshake(inner: string, token: string, become?: BecomeSpec): ChannelHandshake {
   const ready = `k3play-ready-${token}`;
-  const pgid = `$(cut -d' ' -f5 /proc/$$/stat 2>/dev/null || echo $$)`;
-  const script = `echo ${ready} $$ ${pgid}; ${inner}`;
+  // The process group is field 5 of /proc/$$/stat (field 2 is "(sh)", no spaces), read with the
+  // shell's builtin `read`: no fork of `cut` on every shell start. Without /proc: the pid.
+  const pgid = `{ read -r k3x k3x k3x k3x k3pg k3x </proc/$$/stat; } 2>/dev/null || k3pg=$$`;
+  const script = `${pgid}; echo ${ready} $$ $k3pg; ${inner}`;
   const sh = `/bin/sh -c ${shellQuote(script)}`;
   if (!become) return { command: `exec ${sh}`, ready };
   const user = become.user ?? 'root';

@@ -7,6 +7,7 @@
  * writes only through `appendKnownHost`.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { matchHostPatternList } from './ssh-host-pattern.js';
@@ -90,14 +91,19 @@ export class KnownHosts {
     this.#entries = [...entries];
   }
 
-  /** Loads every file that exists; a missing file is simply empty. */
+  /** Loads every file that exists; a missing file is simply empty. Read synchronously (once per
+   *  pool, small): the first connections start without a thread-pool round trip. */
   static async load(files: readonly string[]): Promise<KnownHosts> {
     const entries: KnownHostEntry[] = [];
     for (const f of files) {
-      const text = await readFile(f, 'utf8').catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT') return '';
-        throw new Error(`cannot read known_hosts file ${f}: ${e.message}`);
-      });
+      let text: string;
+      try {
+        text = readFileSync(f, 'utf8');
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code !== 'ENOENT') throw new Error(`cannot read known_hosts file ${f}: ${e.message}`);
+        text = '';
+      }
       entries.push(...parseKnownHosts(text, f));
     }
     return new KnownHosts(entries, files);

@@ -6,7 +6,7 @@
  * passphrase from the environment (K3PLAY_SSH_PASSPHRASE by default); a key that cannot be used
  * becomes a `note` shown when authentication fails. It reads key files; it never connects.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 // ssh2 is CommonJS: Node's ESM loader exposes only its default export.
 import ssh2 from 'ssh2';
@@ -52,12 +52,12 @@ export async function planAuth(input: AuthInput): Promise<AuthPlan> {
   const files = explicit.length > 0 || input.defaultKeys === false ? explicit : DEFAULT_KEYS.map((k) => `${homedir()}/.ssh/${k}`);
   const passphrase = input.passphrase ?? env[PASSPHRASE_ENV];
   for (const file of files) {
-    const data = await readFile(file).catch((e: NodeJS.ErrnoException) => e);
+    const data = readKeyFile(file);
     if (data instanceof Error) {
       if (explicit.includes(file)) notes.push(`key file ${file}: ${data.code === 'ENOENT' ? 'not found' : data.message}`);
       continue;
     }
-    const key = parsePrivateKey(data, passphrase);
+    const key = parsedKey(file, data, passphrase);
     if (typeof key === 'string') {
       notes.push(`key file ${file}: ${key}`);
       continue;
@@ -70,6 +70,35 @@ export async function planAuth(input: AuthInput): Promise<AuthPlan> {
     options.push({ label: 'password', method: { type: 'password', username: input.user, password: input.password.reveal() } });
   }
   return { options, notes };
+}
+
+/** Read synchronously (a few hundred bytes): a host's connection then starts without waiting
+ *  for a thread-pool round trip behind other work. */
+function readKeyFile(file: string): Buffer | NodeJS.ErrnoException {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    return e as NodeJS.ErrnoException;
+  }
+}
+
+interface ParsedKeyEntry {
+  readonly data: Buffer;
+  readonly passphrase: string | undefined;
+  readonly key: ParsedKey | string;
+}
+
+/** Parsed keys by file: parsing (ssh2 converts the key to PEM and builds key objects) cost ~1 ms
+ *  per connection, the same key for every host. Reused only while the file's bytes and the
+ *  passphrase are the same, so an edited key file is parsed again. */
+const parsedKeys = new Map<string, ParsedKeyEntry>();
+
+function parsedKey(file: string, data: Buffer, passphrase: string | undefined): ParsedKey | string {
+  const hit = parsedKeys.get(file);
+  if (hit && hit.passphrase === passphrase && hit.data.equals(data)) return hit.key;
+  const key = parsePrivateKey(data, passphrase);
+  parsedKeys.set(file, { data, passphrase, key });
+  return key;
 }
 
 /** A parsed private key, or why it cannot be used. */

@@ -6,7 +6,7 @@
  * not evaluated (their blocks are skipped and listed in `unsupported`). It never touches the
  * network; reading the file is the caller's business (`loadSshConfig` is a thin helper).
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { matchHostPatternList } from './ssh-host-pattern.js';
 
@@ -88,11 +88,17 @@ export function parseSshConfig(text: string, file = 'ssh_config'): SshConfig {
   return { file, blocks, unsupported };
 }
 
+/** Read synchronously (a few KB): the warm-up's connections then start without waiting for a
+ *  thread-pool round trip behind the playbook's validation. */
 export async function loadSshConfig(file = `${homedir()}/.ssh/config`): Promise<SshConfig> {
-  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return '';
-    throw new Error(`cannot read ssh config ${file}: ${e.message}`);
-  });
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code !== 'ENOENT') throw new Error(`cannot read ssh config ${file}: ${e.message}`);
+    text = '';
+  }
   return parseSshConfig(text, file);
 }
 

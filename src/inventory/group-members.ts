@@ -36,8 +36,16 @@ export function hostGroupNames(inv: Inventory, host: string): Set<string> {
   return out;
 }
 
-/** child -> parents */
-export function parentMap(inv: Inventory): Map<string, string[]> {
+const parentMaps = new WeakMap<Inventory, ReadonlyMap<string, readonly string[]>>();
+
+/** child -> parents; computed once per inventory (an Inventory is never changed once built). */
+export function parentMap(inv: Inventory): ReadonlyMap<string, readonly string[]> {
+  let known = parentMaps.get(inv);
+  if (!known) parentMaps.set(inv, (known = buildParentMap(inv)));
+  return known;
+}
+
+function buildParentMap(inv: Inventory): Map<string, string[]> {
   const m = new Map<string, string[]>();
   for (const g of inv.groups.values()) {
     for (const c of g.children) {
@@ -50,7 +58,7 @@ export function parentMap(inv: Inventory): Map<string, string[]> {
 }
 
 /** Depth as Ansible counts it: all = 0, a group = 1 + its deepest parent. */
-export function groupDepth(inv: Inventory, group: string, parents = parentMap(inv), memo = new Map<string, number>()): number {
+export function groupDepth(inv: Inventory, group: string, parents: ReadonlyMap<string, readonly string[]> = parentMap(inv), memo = new Map<string, number>()): number {
   if (group === 'all') return 0;
   const known = memo.get(group);
   if (known !== undefined) return known;

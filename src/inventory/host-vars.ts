@@ -56,10 +56,23 @@ export function resolveHostVars(inv: Inventory, host: string): Map<string, VarCh
 }
 
 /** Magic variables every host gets, as Ansible names them. */
+const groupMaps = new WeakMap<Inventory, Record<string, string[]>>();
+
+/** `groups` (group -> its hosts), once per inventory: an Inventory is never changed once built,
+ *  and computing it per host made every host's vars cost O(groups x hosts). Shared: read-only. */
+function groupsOf(inv: Inventory): Record<string, string[]> {
+  let groups = groupMaps.get(inv);
+  if (!groups) {
+    groups = {};
+    for (const g of inv.groups.keys()) groups[g] = groupHostNames(inv, g);
+    groupMaps.set(inv, groups);
+  }
+  return groups;
+}
+
 export function magicVars(inv: Inventory, host: string): Record<string, unknown> {
   requireHost(inv, host);
-  const groups: Record<string, string[]> = {};
-  for (const g of inv.groups.keys()) groups[g] = groupHostNames(inv, g);
+  const groups = groupsOf(inv);
   return {
     inventory_hostname: host,
     inventory_hostname_short: host.split('.')[0]!,

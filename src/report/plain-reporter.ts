@@ -1,8 +1,10 @@
 /**
  * Line-oriented output for CI logs and pipes, readable like ansible-playbook: PLAY/TASK banners,
- * one line per host result as it arrives (plus hint, diff and -v output), then the PLAY RECAP.
- * Every handle() writes complete lines at once, so output never interleaves mid-line; nothing
- * is buffered, so finish() has nothing to flush. Must not read the terminal or the environment.
+ * one line per host result (plus hint, diff and -v output), then the PLAY RECAP. Lines are
+ * written whole, collected and written at once at each task's, play's and the run's end, at the
+ * latest FLUSH_MS after they were produced, on finish() and when the process exits: one write
+ * per task instead of one per host (each write to a pipe also wakes its reader), and a long task
+ * still shows its hosts' results as they come. Must not read the terminal or the environment.
  */
 import { palette } from './ansi-style.js';
 import { hostResultLines, playBanner, taskBanner, warningLine, type LineOptions } from './host-lines.js';
@@ -21,10 +23,15 @@ export interface PlainReporterOptions {
   diff: boolean;
 }
 
+const FLUSH_MS = 100;
+
 export class PlainReporter implements Reporter {
   readonly #out: TextOut;
   #lineOptions: LineOptions;
   #wroteSomething = false;
+  #pending: string[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  readonly #onExit = (): void => this.#flush();
 
   constructor(opts: PlainReporterOptions) {
     this.#out = opts.out;
@@ -50,15 +57,27 @@ export class PlainReporter implements Reporter {
       case 'warning':
         return this.#write([warningLine(e, o.color)]);
       case 'run_end':
-        return this.#block(formatRecap(e.recap, e.durationMs, o.color).replace(/\n$/, '').split('\n'));
+        this.#block(formatRecap(e.recap, e.durationMs, o.color).replace(/\n$/, '').split('\n'));
+        return this.#flush();
       case 'task_end':
       case 'play_end':
-        return;
+        return this.#flush();
     }
   }
 
   finish(): Promise<void> {
+    this.#flush();
     return Promise.resolve();
+  }
+
+  #flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pending.length === 0) return;
+    const text = this.#pending.join('');
+    this.#pending = [];
+    process.off('exit', this.#onExit);
+    this.#out.write(text);
   }
 
   /** Lines that start a block: separated from what came before by one empty line. */
@@ -69,6 +88,10 @@ export class PlainReporter implements Reporter {
   #write(lines: string[]): void {
     if (lines.length === 0) return;
     this.#wroteSomething = true;
-    this.#out.write(`${lines.join('\n')}\n`);
+    if (this.#pending.length === 0) {
+      this.#timer = setTimeout(() => this.#flush(), FLUSH_MS).unref();
+      process.on('exit', this.#onExit);
+    }
+    this.#pending.push(`${lines.join('\n')}\n`);
   }
 }

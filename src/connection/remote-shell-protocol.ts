@@ -129,7 +129,8 @@ export class MarkerScanner {
     const before = this.#total;
     this.#total += chunk.length;
     if (this.#found < 0) {
-      const window = Buffer.concat([this.#overlap, chunk]);
+      // Most commands' output arrives in one chunk: searched in place, without a copy.
+      const window = this.#overlap.length === 0 ? chunk : Buffer.concat([this.#overlap, chunk]);
       const i = window.indexOf(this.#needle);
       if (i >= 0) this.#found = before - this.#overlap.length + i;
       else this.#overlap = window.subarray(Math.max(0, window.length - this.#needle.length + 1));
@@ -143,7 +144,7 @@ export class MarkerScanner {
 
   /** Output before the marker, the tail after it, and any bytes beyond (next command's). */
   take(): { body: Buffer; tail: string; rest: Buffer } {
-    const all = Buffer.concat(this.#chunks);
+    const all = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks);
     const end = this.#found + this.#needle.length;
     return {
       body: all.subarray(0, this.#found),
@@ -154,7 +155,7 @@ export class MarkerScanner {
 
   /** Everything received so far (for partial output of a command that did not finish). */
   all(): Buffer {
-    return Buffer.concat(this.#chunks);
+    return this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks);
   }
 
   get bytes(): number {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sh } from '../module-api/shell-quote.js';
-import { frameCommand, MarkerScanner, newMarker, parseExitTail, plainCommand, STDERR_TAIL_LEN, STDOUT_TAIL_LEN } from './remote-shell-protocol.js';
+import { externalPlainCommand, frameCommand, MarkerScanner, newMarker, parseExitTail, plainCommand, STDERR_TAIL_LEN, STDOUT_TAIL_LEN } from './remote-shell-protocol.js';
 
 /** Runs frames through a local /bin/sh -s and cuts stdout results out, like RemoteShell does. */
 function runLocally(frames: ReturnType<typeof frameCommand>[]): { code: number; out: string }[] {
@@ -39,15 +39,24 @@ describe('remote shell framing', () => {
     { name: 'an unclosed quote', cmd: { kind: 'sh' as const, script: "echo 'x" }, code: 2 },
     { name: 'exit in a plain command', cmd: sh`exit 7`, code: 7 },
     { name: 'cd in a plain command', cmd: ['cd', '/tmp'], code: 0 },
+    { name: 'an absolute-path program that exits', cmd: ['/bin/sh', '-c', 'cd /tmp; exit 5'], code: 5 },
+    { name: 'an absolute-path program that does not exist', cmd: ['/no/such/program'], code: 127 },
   ])('the shell survives $name and runs the next command in its own state', ({ cmd, code }) => {
     const [r, next] = runLocally([frameCommand(cmd), frameCommand(sh`pwd`), frameCommand(['true'])]);
     expect(r!.code).toBe(code);
     expect(next).toMatchObject({ code: 0, out: `${process.cwd()}\n` });
   });
 
-  it('a plain command runs without eval (one fork on the host); anything else through eval', () => {
-    expect(frameCommand(sh`/bin/true`).text).toMatch(/^\( \/bin\/true \) <\/dev\/null\n/);
+  it('a plain command runs without eval (one fork on the host), by absolute path also without the subshell; anything else through eval', () => {
+    expect(frameCommand(sh`/bin/true`).text).toMatch(/^\/bin\/true <\/dev\/null\n/);
+    expect(frameCommand(['/usr/bin/systemctl', 'is-active', 'k3s.service']).text).toMatch(/^\/usr\/bin\/systemctl is-active k3s\.service <\/dev\/null\n/);
     expect(frameCommand(['systemctl', 'is-active', 'k3s.service']).text).toMatch(/^\( systemctl is-active k3s\.service \)/);
+    expect(frameCommand(['/bin/true'], { cwd: '/' }).text).toMatch(/^\( cd -- \/ \|\| exit 1; \/bin\/true \)/);
+    expect(frameCommand(['/bin/true'], { env: { A: 'b' } }).text).toMatch(/^\( export A=b; \/bin\/true \)/);
+    expect(frameCommand(['/bin/cat'], { stdin: 'x' }).text).toContain('| ( /bin/cat )');
+    for (const [text, direct] of [['/bin/true', true], ['/bin/x a=b', true], ['A=/bin/x', false], ['cd /tmp', false], ["'/bin/true'", false], ['/bin/echo $X', false]] as const) {
+      expect([text, externalPlainCommand(text)]).toEqual([text, direct]);
+    }
     expect(frameCommand(sh`echo $HOME`).text).toContain("eval 'echo $HOME'");
     const cases: [string, boolean][] = [
       ['/bin/true', true], ["echo 'a' b=c", true], ['exit 3', true], ['A=b env', true],

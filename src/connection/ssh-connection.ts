@@ -266,7 +266,8 @@ export class SshConnection implements Connection {
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const p of this.#pools.values()) p.closeAll();
+    // The disconnect below ends the shells' channels with the connection.
+    for (const p of this.#pools.values()) p.closeAll(false);
     this.#pools.clear();
     this.#client.end();
   }

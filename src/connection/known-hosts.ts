@@ -7,8 +7,8 @@
  * writes only through `appendKnownHost`.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { readSshFile } from './read-ssh-file.js';
 import { dirname } from 'node:path';
 import { matchHostPatternList } from './ssh-host-pattern.js';
 
@@ -91,19 +91,11 @@ export class KnownHosts {
     this.#entries = [...entries];
   }
 
-  /** Loads every file that exists; a missing file is simply empty. Read synchronously (once per
-   *  pool, small): the first connections start without a thread-pool round trip. */
+  /** Loads every file that exists (read-ssh-file.ts); a missing file is simply empty. */
   static async load(files: readonly string[]): Promise<KnownHosts> {
     const entries: KnownHostEntry[] = [];
     for (const f of files) {
-      let text: string;
-      try {
-        text = readFileSync(f, 'utf8');
-      } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        if (e.code !== 'ENOENT') throw new Error(`cannot read known_hosts file ${f}: ${e.message}`);
-        text = '';
-      }
+      const text = readSshFile(f, 'known_hosts file');
       entries.push(...parseKnownHosts(text, f));
     }
     return new KnownHosts(entries, files);

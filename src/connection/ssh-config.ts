@@ -6,8 +6,8 @@
  * not evaluated (their blocks are skipped and listed in `unsupported`). It never touches the
  * network; reading the file is the caller's business (`loadSshConfig` is a thin helper).
  */
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { readSshFile } from './read-ssh-file.js';
 import { matchHostPatternList } from './ssh-host-pattern.js';
 
 export interface SshConfigBlock {
@@ -88,18 +88,8 @@ export function parseSshConfig(text: string, file = 'ssh_config'): SshConfig {
   return { file, blocks, unsupported };
 }
 
-/** Read synchronously (a few KB): the warm-up's connections then start without waiting for a
- *  thread-pool round trip behind the playbook's validation. */
 export async function loadSshConfig(file = `${homedir()}/.ssh/config`): Promise<SshConfig> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code !== 'ENOENT') throw new Error(`cannot read ssh config ${file}: ${e.message}`);
-    text = '';
-  }
-  return parseSshConfig(text, file);
+  return parseSshConfig(readSshFile(file, 'ssh config'), file);
 }
 
 /** `[user@]host[:port]` or `[user@][ipv6]:port`, comma-separated; `none` → []. */

@@ -9,6 +9,7 @@
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { BatchedOutput } from './batched-output.js';
 import type { Reporter, RunEvent } from './run-event.js';
 
 const FLUSH_MS = 200;
@@ -17,10 +18,8 @@ const FLUSH_ON = new Set<RunEvent['type']>(['task_end', 'play_end', 'run_end']);
 export class JournalReporter implements Reporter {
   #fd: number | undefined;
   #file: string | undefined;
-  #pending: string[] = [];
-  #timer: NodeJS.Timeout | undefined;
   #finished = false;
-  readonly #onExit = (): void => this.#flush();
+  readonly #out = new BatchedOutput((text) => this.#append(text), FLUSH_MS);
 
   constructor(private readonly dir: string) {}
 
@@ -37,30 +36,24 @@ export class JournalReporter implements Reporter {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       this.#file = path.join(this.dir, `${stamp}-${id}.jsonl`);
       this.#fd = openSync(this.#file, 'a', 0o600);
-      process.on('exit', this.#onExit);
     }
-    this.#pending.push(`${JSON.stringify(event)}\n`);
-    if (FLUSH_ON.has(event.type)) this.#flush();
-    else this.#timer ??= setTimeout(() => this.#flush(), FLUSH_MS).unref();
+    this.#out.push(`${JSON.stringify(event)}\n`);
+    if (FLUSH_ON.has(event.type)) this.#out.flush();
   }
 
   finish(): Promise<void> {
-    this.#flush();
+    this.#out.flush();
     this.#finished = true;
     if (this.#fd !== undefined) {
       closeSync(this.#fd);
       this.#fd = undefined;
-      process.off('exit', this.#onExit);
     }
     return Promise.resolve();
   }
 
-  #flush(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#fd === undefined || this.#pending.length === 0) return;
-    const bytes = Buffer.from(this.#pending.join(''));
-    this.#pending = [];
+  #append(text: string): void {
+    if (this.#fd === undefined) return;
+    const bytes = Buffer.from(text);
     for (let off = 0; off < bytes.length; ) off += writeSync(this.#fd, bytes, off);
   }
 }

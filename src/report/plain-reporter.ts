@@ -1,12 +1,12 @@
 /**
  * Line-oriented output for CI logs and pipes, readable like ansible-playbook: PLAY/TASK banners,
  * one line per host result (plus hint, diff and -v output), then the PLAY RECAP. Lines are
- * written whole, collected and written at once at each task's, play's and the run's end, at the
- * latest FLUSH_MS after they were produced, on finish() and when the process exits: one write
- * per task instead of one per host (each write to a pipe also wakes its reader), and a long task
+ * written whole, batched (batched-output.ts) and written at each task's, play's and the run's
+ * end, at the latest FLUSH_MS after they were produced, on finish() and at exit: a long task
  * still shows its hosts' results as they come. Must not read the terminal or the environment.
  */
 import { palette } from './ansi-style.js';
+import { BatchedOutput } from './batched-output.js';
 import { hostResultLines, playBanner, taskBanner, warningLine, type LineOptions } from './host-lines.js';
 import { formatRecap } from './recap.js';
 import type { Reporter, RunEvent } from './run-event.js';
@@ -26,15 +26,12 @@ export interface PlainReporterOptions {
 const FLUSH_MS = 100;
 
 export class PlainReporter implements Reporter {
-  readonly #out: TextOut;
+  readonly #out: BatchedOutput;
   #lineOptions: LineOptions;
   #wroteSomething = false;
-  #pending: string[] = [];
-  #timer: NodeJS.Timeout | undefined;
-  readonly #onExit = (): void => this.#flush();
 
   constructor(opts: PlainReporterOptions) {
-    this.#out = opts.out;
+    this.#out = new BatchedOutput((text) => opts.out.write(text), FLUSH_MS);
     this.#lineOptions = { color: opts.color, verbose: opts.verbose, diff: opts.diff };
   }
 
@@ -58,26 +55,16 @@ export class PlainReporter implements Reporter {
         return this.#write([warningLine(e, o.color)]);
       case 'run_end':
         this.#block(formatRecap(e.recap, e.durationMs, o.color).replace(/\n$/, '').split('\n'));
-        return this.#flush();
+        return this.#out.flush();
       case 'task_end':
       case 'play_end':
-        return this.#flush();
+        return this.#out.flush();
     }
   }
 
   finish(): Promise<void> {
-    this.#flush();
+    this.#out.flush();
     return Promise.resolve();
-  }
-
-  #flush(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#pending.length === 0) return;
-    const text = this.#pending.join('');
-    this.#pending = [];
-    process.off('exit', this.#onExit);
-    this.#out.write(text);
   }
 
   /** Lines that start a block: separated from what came before by one empty line. */
@@ -88,10 +75,6 @@ export class PlainReporter implements Reporter {
   #write(lines: string[]): void {
     if (lines.length === 0) return;
     this.#wroteSomething = true;
-    if (this.#pending.length === 0) {
-      this.#timer = setTimeout(() => this.#flush(), FLUSH_MS).unref();
-      process.on('exit', this.#onExit);
-    }
-    this.#pending.push(`${lines.join('\n')}\n`);
+    this.#out.push(`${lines.join('\n')}\n`);
   }
 }

@@ -8,8 +8,8 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { readSshFile } from './read-ssh-file.js';
 import { dirname } from 'node:path';
+import { readSshFile } from './read-ssh-file.js';
 import { matchHostPatternList } from './ssh-host-pattern.js';
 
 export interface KnownHostEntry {

@@ -55,7 +55,6 @@ export function resolveHostVars(inv: Inventory, host: string): Map<string, VarCh
   return out;
 }
 
-/** Magic variables every host gets, as Ansible names them. */
 const groupMaps = new WeakMap<Inventory, Record<string, string[]>>();
 
 /** `groups` (group -> its hosts), once per inventory: an Inventory is never changed once built,
@@ -70,6 +69,7 @@ function groupsOf(inv: Inventory): Record<string, string[]> {
   return groups;
 }
 
+/** Magic variables every host gets, as Ansible names them. */
 export function magicVars(inv: Inventory, host: string): Record<string, unknown> {
   requireHost(inv, host);
   const groups = groupsOf(inv);

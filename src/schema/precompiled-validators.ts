@@ -27,7 +27,7 @@ export function precompiledValidator(profile: ValidatorProfile, schema: SchemaOb
   if (dir === undefined) dir = validatorsDir();
   if (dir === null && !hasBundled) return undefined;
   const key = validatorKey(profile, schema);
-  const bundled = hasBundled ? bundledValidators[key] : undefined;
+  const bundled = bundledValidators[key];
   let fn = cache.get(key);
   if (fn === undefined) {
     try {

@@ -1,6 +1,6 @@
 // Build step after tsc: bundles the CLI (dist/src/cli/main.js and everything it imports) into
 // ONE CommonJS file, dist/bundle/cli/k3play.cjs, with esbuild, then records V8's code cache for
-// it (dist/bundle/cli/k3play.cache) by running a warm-up command through bin/k3play.js.
+// it (dist/bundle/cli/k3play.cache) by running a warm-up playbook through bin/k3play.js.
 // Why: a short run spent a third of its CPU resolving, reading and compiling ~400 modules; one
 // file with a code cache starts in a fraction of that. ssh2's JavaScript is bundled too (compiling
 // its ~20 files on every run cost ~40 ms of a 5-host run's CPU); its native crypto binding (a .node
@@ -11,11 +11,15 @@
 // The cache is an optimisation only: bin/k3play.js runs the bundle without it (or without a
 // bundle at all) when it is missing or V8 rejects it (another Node version).
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startWarmupSshd, writeWarmupInventory } from './warmup/warmup-sshd.mjs';
+
+const execFileAsync = promisify(execFile);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -100,18 +104,24 @@ const bundleFile = join(outdir, 'k3play.cjs');
 const bundled = readFileSync(bundleFile, 'utf8');
 writeFileSync(bundleFile, bundled.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 
-// Warm-up: the local quick start in a scratch directory (real run: CLI, inventory, playbook,
-// templates, engine, modules, reporters), then V8 writes the code of every function it ran.
+// Warm-up: one real run (CLI, inventory, playbook, templates, engine, modules, reporters, the
+// SSH transport against a loopback server of the build's own, the local connection), then V8
+// writes the code of every function it ran (scripts/warmup/warmup.yml says what it runs).
 const scratch = mkdtempSync(join(tmpdir(), 'k3play-warmup-'));
+let sshd;
 try {
-  execFileSync(process.execPath, [join(root, 'bin', 'k3play.js'), 'run', join(root, 'playbooks', 'quickstart-local.yml'), '-i', join(root, 'inventories', 'local.ini'), '-e', `scratch_dir=${join(scratch, 'qs')}`], {
+  sshd = await startWarmupSshd(scratch);
+  const inventory = writeWarmupInventory(scratch, sshd);
+  await execFileAsync(process.execPath, [join(root, 'bin', 'k3play.js'), 'run', join(root, 'scripts', 'warmup', 'warmup.yml'), '-i', inventory], {
     cwd: scratch,
     env: { ...process.env, K3PLAY_WRITE_CODE_CACHE: '1', K3PLAY_NO_JOURNAL: '1', NO_COLOR: '1', CI: '1' },
-    stdio: 'ignore',
+    timeout: 120_000,
   });
   console.log('bundle: dist/bundle/cli/k3play.cjs + code cache');
 } catch (e) {
-  console.warn(`bundle: no code cache (the warm-up run failed: ${e.message}); k3play still runs, starting slower`);
+  const detail = e.stdout ? `\n${String(e.stdout).split('\n').slice(-15).join('\n')}` : '';
+  console.warn(`bundle: no code cache (the warm-up run failed: ${e.message.split('\n')[0]})${detail}\nk3play still runs, starting slower`);
 } finally {
+  await sshd?.close();
   rmSync(scratch, { recursive: true, force: true });
 }

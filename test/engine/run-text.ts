@@ -22,7 +22,6 @@ export interface CaseResult {
   readonly results: HostResultEvent[];
   readonly recap: Record<string, HostRecap>;
   readonly exitCode: number;
-  readonly dir: string;
   /** "task:host:status" lines in event order, for compact assertions. */
   readonly trace: string[];
 }
@@ -33,7 +32,8 @@ export interface CaseInput {
   readonly files?: Record<string, string>;
   readonly opts?: Partial<RunOptions>;
   readonly connect?: (host: string) => Connection;
-  readonly keepDir?: boolean;
+  /** Looks at the case's directory after the run, before it is removed (it always is). */
+  readonly inspect?: (dir: string) => Promise<void>;
 }
 
 export const DEFAULT_INVENTORY = `
@@ -75,17 +75,17 @@ export async function runCase(input: CaseInput): Promise<CaseResult> {
       runId: 'test',
     });
     await bus.finish();
+    await input.inspect?.(dir);
     const results = events.filter((e): e is HostResultEvent => e.type === 'host_result');
     return {
       events,
       results,
       recap: out.recap,
       exitCode: out.exitCode,
-      dir,
       trace: stableTrace(results),
     };
   } finally {
-    if (!input.keepDir) await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

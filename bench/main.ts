@@ -7,7 +7,9 @@
  * lab), measures the persistent-shell and ControlMaster floors, and prints a table of medians
  * (wall, controller CPU incl. children, peak RSS summed over the process tree, the ratio
  * ansible/k3play). Writes bench/results/<date>.json. Tears every lab down at the end, also on
- * failure. Options: --reps N, --only w1,w2, --no-ansible, --keep-labs, --forks N, --nice N.
+ * failure. Before timing, each lab is waited on until it is idle after boot (bench/lab-idle.ts)
+ * and workloads on an already booted lab get --warmup untimed runs per tool (default 1).
+ * Options: --reps N, --only w1,w2, --no-ansible, --keep-labs, --forks N, --nice N, --warmup N.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import { labDown, labUp, type LabState } from '../src/lab/lab.js';
 import { ensureBaseImage } from '../src/lab/base-image.js';
 import { reniceLab } from './renice-lab.js';
+import { waitLabIdle } from './lab-idle.js';
 import { runRolloutBench, type RolloutBenchResult } from './rollout-bench.js';
 import { measureFloors, type FloorResult } from './floor.js';
 import { parseRecap } from './recap-parse.js';
@@ -30,13 +33,15 @@ interface Options {
   forks: number;
   /** Niceness of both tools, the floors and the lab hosts' processes (default -10). */
   nice: number;
+  /** Untimed runs per tool before the timed reps of a workload on an already booted lab. */
+  warmup: number;
 }
 
 const STATE_DIR = join(REPO, '.k3play', 'bench-lab');
 const log = (m: string): void => void process.stderr.write(`bench: ${m}\n`);
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { ansible: true, keepLabs: false, forks: 50, nice: -10 };
+  const o: Options = { ansible: true, keepLabs: false, forks: 50, nice: -10, warmup: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--reps') o.reps = Number(argv[++i]);
@@ -45,13 +50,15 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--keep-labs') o.keepLabs = true;
     else if (a === '--forks') o.forks = Number(argv[++i]);
     else if (a === '--nice') o.nice = Number(argv[++i]);
+    else if (a === '--warmup') o.warmup = Number(argv[++i]);
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench -- [--reps N] [--only noop,prep-converged,prep-cold,check-diff,fanout,facts,floor,rollout] [--no-ansible] [--keep-labs] [--forks N] [--nice N]');
+      console.log('usage: npm run bench -- [--reps N] [--only noop,prep-converged,prep-cold,check-diff,fanout,facts,floor,rollout] [--no-ansible] [--keep-labs] [--forks N] [--nice N] [--warmup N]');
       process.exit(0);
     } else throw new Error(`unknown option ${a} (see --help)`);
   }
   if (o.reps !== undefined && !(Number.isInteger(o.reps) && o.reps >= 1 && o.reps <= 50)) throw new Error('--reps must be 1..50');
   if (!(Number.isInteger(o.nice) && o.nice >= -20 && o.nice <= 19)) throw new Error('--nice must be -20..19');
+  if (!(Number.isInteger(o.warmup) && o.warmup >= 0 && o.warmup <= 5)) throw new Error('--warmup must be 0..5');
   return o;
 }
 
@@ -66,6 +73,9 @@ class Labs {
     const s = await labUp({ ...spec, stateDir: STATE_DIR, log: () => undefined });
     const reniced = await reniceLab(s, this.nice);
     log(`lab ${spec.name} up (${spec.full} full + ${spec.light} light) in ${Date.now() - t0} ms; ${reniced} processes at nice ${this.nice}`);
+    const idle = await waitLabIdle(s);
+    const late = idle.notBooted.length ? `; not booted: ${idle.notBooted.join(', ')}` : '';
+    log(`lab ${spec.name} ${idle.idle ? 'idle' : 'NOT idle (measuring anyway)'} after ${idle.waitedMs} ms${late}`);
     this.#up.set(kind, s);
     return s;
   }
@@ -107,6 +117,19 @@ async function runWorkload(w: Workload, o: Options, labs: Labs): Promise<Sample[
       verify(tool, w, m, 'any');
     }
     for (const tool of tools) verify(tool, w, await runTool(tool, { workload: w, inventory: lab.inventoryFile, forks: o.forks, check: false, nice: o.nice }), 'zero');
+  }
+  if (w.before === 'none') {
+    // Untimed warm-up runs (hyperfine's --warmup): the first run after a lab boots also pays for
+    // the hosts' cold page cache and first sshd logins, which is the lab's cost, not the tool's.
+    // (Converged workloads are warmed by their converging runs; fresh ones cannot be.)
+    const lab = await labs.get(w.lab);
+    for (let i = 0; i < o.warmup; i++) {
+      for (const tool of tools) {
+        const m = await runTool(tool, { workload: w, inventory: lab.inventoryFile, forks: o.forks, nice: o.nice });
+        verify(tool, w, m, w.expectChanged);
+        log(`${w.name} warm-up ${i + 1}/${o.warmup} ${tool}: ${Math.round(m.wallMs)} ms wall (not counted)`);
+      }
+    }
   }
   for (let rep = 0; rep < reps; rep++) {
     const order = rep % 2 === 0 ? tools : [...tools].reverse();
@@ -171,7 +194,7 @@ async function main(): Promise<void> {
   const dir = join(REPO, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${date}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, forks: o.forks, nice: o.nice, loadavgBefore, loadavgAfter: loadavg(), rows, floors, rollout, table }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, forks: o.forks, nice: o.nice, warmup: o.warmup, loadavgBefore, loadavgAfter: loadavg(), rows, floors, rollout, table }, null, 2)}\n`);
   log(`results written to ${file}`);
 }
 

@@ -8,9 +8,10 @@
  * tool. Bounded: gives up after `timeoutMs` and says so (the bench then goes on, and logs it).
  * Reads /proc and runs nsenter only; touches only processes of this lab's network namespaces.
  */
-import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { LabState } from '../src/lab/lab-state.js';
 import { runCommand } from '../src/lab/run-command.js';
+import { labPids } from './lab-pids.js';
 
 /** Clock ticks per second of /proc/<pid>/stat utime/stime (USER_HZ, 100 on Linux). */
 const USER_HZ = 100;
@@ -54,28 +55,6 @@ function ticksOf(pid: string): number | null {
   } catch {
     return null;
   }
-}
-
-/** Pids of every process in one of the lab's network namespaces, from /proc (no process spawns). */
-function labPids(state: LabState): string[] {
-  const inodes = new Set<string>();
-  for (const h of state.hosts) {
-    try {
-      inodes.add(`net:[${statSync(`/run/netns/${h.netns}`).ino}]`);
-    } catch {
-      // namespace already gone: nothing of it to wait for
-    }
-  }
-  const pids: string[] = [];
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      if (inodes.has(readlinkSync(`/proc/${e}/ns/net`))) pids.push(e);
-    } catch {
-      // exited, or a kernel thread
-    }
-  }
-  return pids;
 }
 
 /**

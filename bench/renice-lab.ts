@@ -7,15 +7,10 @@
  */
 import type { LabState } from '../src/lab/lab-state.js';
 import { runCommand } from '../src/lab/run-command.js';
+import { labPids } from './lab-pids.js';
 
 export async function reniceLab(state: LabState, nice: number): Promise<number> {
-  let n = 0;
-  for (const h of state.hosts) {
-    const r = await runCommand(['ip', 'netns', 'pids', h.netns]);
-    const pids = r.stdout.split(/\s+/).filter((s) => /^\d+$/.test(s));
-    if (pids.length === 0) continue;
-    await runCommand(['renice', '-n', String(nice), '-p', ...pids]);
-    n += pids.length;
-  }
-  return n;
+  const pids = labPids(state);
+  if (pids.length > 0) await runCommand(['renice', '-n', String(nice), '-p', ...pids]);
+  return pids.length;
 }

@@ -19,7 +19,7 @@ describe('lab idle detection', () => {
 
   test('the CPU counter never goes down when a process exits, and counts a newcomer in full', () => {
     const c = new LabCpuCounter();
-    const self = String(process.pid);
+    const self = process.pid;
     const first = c.sample([self]);
     expect(first).toBeGreaterThanOrEqual(0);
     const until = Date.now() + 60;
@@ -29,7 +29,7 @@ describe('lab idle detection', () => {
     const second = c.sample([self]);
     expect(second).toBeGreaterThan(first);
     // Our process "left" the set (and a pid that does not exist is ignored): the total stays.
-    expect(c.sample(['999999999'])).toBe(second);
+    expect(c.sample([999999999])).toBe(second);
     // It comes back as a newcomer: all its ticks are added again, never subtracted.
     expect(c.sample([self])).toBeGreaterThan(second);
   });

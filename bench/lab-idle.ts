@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import type { LabState } from '../src/lab/lab-state.js';
 import { runCommand } from '../src/lab/run-command.js';
-import { labPids } from './lab-pids.js';
+import { netnsPids } from '../src/lab/process-info.js';
 
 /** Clock ticks per second of /proc/<pid>/stat utime/stime (USER_HZ, 100 on Linux). */
 const USER_HZ = 100;
@@ -46,7 +46,7 @@ export function quietOver(samples: readonly { readonly atMs: number; readonly ti
 }
 
 /** utime+stime ticks of one process, or null if it has gone. */
-function ticksOf(pid: string): number | null {
+function ticksOf(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     // Fields after the parenthesised comm (which may contain spaces); utime, stime are 14, 15.
@@ -63,10 +63,10 @@ function ticksOf(pid: string): number | null {
  * totals would drop when a busy process exits and make a busy lab look quiet.)
  */
 export class LabCpuCounter {
-  #last = new Map<string, number>();
+  #last = new Map<number, number>();
   total = 0;
-  sample(pids: readonly string[]): number {
-    const next = new Map<string, number>();
+  sample(pids: readonly number[]): number {
+    const next = new Map<number, number>();
     for (const pid of pids) {
       const t = ticksOf(pid);
       if (t === null) continue;
@@ -101,12 +101,13 @@ export async function waitLabIdle(state: LabState, o: IdleOptions = {}): Promise
   const notBooted = await waitBooted(state, deadline);
   const samples: { atMs: number; ticks: number }[] = [];
   const cpu = new LabCpuCounter();
-  cpu.sample(labPids(state));
+  const labPids = (): number[] => netnsPids(state.hosts.map((h) => h.netns));
+  cpu.sample(labPids());
   samples.push({ atMs: Date.now(), ticks: 0 });
   // Re-list pids each round: sessions and timers start and end processes during the wait.
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 200));
-    const ticks = cpu.sample(labPids(state));
+    const ticks = cpu.sample(labPids());
     samples.push({ atMs: Date.now(), ticks });
     if (quietOver(samples, windowMs, o.maxCpuShare ?? 0.02)) return { idle: notBooted.length === 0, waitedMs: Date.now() - t0, notBooted };
   }

@@ -7,10 +7,10 @@
  */
 import type { LabState } from '../src/lab/lab-state.js';
 import { runCommand } from '../src/lab/run-command.js';
-import { labPids } from './lab-pids.js';
+import { netnsPids } from '../src/lab/process-info.js';
 
 export async function reniceLab(state: LabState, nice: number): Promise<number> {
-  const pids = labPids(state);
-  if (pids.length > 0) await runCommand(['renice', '-n', String(nice), '-p', ...pids]);
+  const pids = netnsPids(state.hosts.map((h) => h.netns));
+  if (pids.length > 0) await runCommand(['renice', '-n', String(nice), '-p', ...pids.map(String)]);
   return pids.length;
 }

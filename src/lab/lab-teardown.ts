@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { K3playError, ExitCode } from '../errors/k3play-error.js';
 import type { LabResource, LabState } from './lab-state.js';
-import { childrenOf, isAlive, isSameProcess, pidNamespace, procIdentity } from './process-info.js';
+import { childrenOf, isAlive, isSameProcess, netnsPids, pidNamespace, procIdentity } from './process-info.js';
 import { mountsUnder, unmountUnder, mountPoints } from './mount-table.js';
 import { runCommand } from './run-command.js';
 import { removeTree } from './base-image.js';
@@ -53,7 +53,7 @@ export async function teardownLab(state: LabState, log: (msg: string) => void = 
 
   const netns = [...new Set(ofKind(state, 'netns').map((n) => n.name))];
   for (let round = 0; round < 3; round++) {
-    const inside = (await Promise.all(netns.map(netnsPids))).flat();
+    const inside = netnsPids(netns).filter((p) => p !== process.pid);
     if (inside.length === 0) break;
     signal(inside, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 300));
@@ -114,12 +114,6 @@ function signal(pids: readonly number[], sig: NodeJS.Signals): void {
 async function waitGone(pids: readonly { pid: number; startTime: string }[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && pids.some((p) => isAlive(p.pid, p.startTime))) await new Promise((r) => setTimeout(r, 100));
-}
-
-async function netnsPids(name: string): Promise<number[]> {
-  if (!existsSync(`/run/netns/${name}`)) return [];
-  const r = await runCommand(['ip', 'netns', 'pids', name]);
-  return r.stdout.split(/\s+/).filter((s) => /^\d+$/.test(s)).map(Number).filter((p) => p !== process.pid);
 }
 
 export async function linkExists(name: string): Promise<boolean> {

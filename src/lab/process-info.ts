@@ -3,7 +3,7 @@
  * A recorded pid is signalled only when both still match, so a recycled pid of an unrelated
  * process is never killed. Reads only.
  */
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 
 export interface ProcIdentity {
   readonly pid: number;
@@ -58,4 +58,31 @@ export function pidNamespace(pid: number): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Pids of every process in one of the named network namespaces (`ip netns` names), found from
+ * /proc by the namespace's inode as `ip netns pids` does, without spawning anything (the bench
+ * samples a lab's processes every 200 ms). A namespace that is already gone has none. A snapshot.
+ */
+export function netnsPids(names: readonly string[]): number[] {
+  const inodes = new Set<string>();
+  for (const n of names) {
+    try {
+      inodes.add(`net:[${statSync(`/run/netns/${n}`).ino}]`);
+    } catch {
+      // already deleted
+    }
+  }
+  if (inodes.size === 0) return [];
+  const pids: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (inodes.has(readlinkSync(`/proc/${e}/ns/net`))) pids.push(Number(e));
+    } catch {
+      // exited, or a kernel thread
+    }
+  }
+  return pids;
 }
